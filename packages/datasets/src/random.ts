@@ -1,0 +1,20 @@
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+/**
+ * A permutation of 0..n-1 drawn by Fisher–Yates with a seeded xoroshiro128+ generator:
+ * the same seed gives the same order on every machine, and Math.random is never used.
+ */
+export function seededPermutation(n: number, seed: number): Uint32Array {
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const rng = xoroshiro128plus(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = uniformInt(rng, 0, i);
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}

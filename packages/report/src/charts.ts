@@ -1,0 +1,144 @@
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+export interface Axis {
+  label: string;
+  /** Logarithmic scale; every value on this axis must then be positive. */
+  log?: boolean;
+}
+
+export interface LineSeries {
+  name: string;
+  points: readonly { readonly x: number; readonly y: number }[];
+}
+
+export interface LineChart {
+  title: string;
+  x: Axis;
+  y: Axis;
+  series: readonly LineSeries[];
+  /** Vertical rules with a label, e.g. detected cache sizes or the epoch of early stopping. */
+  markers?: readonly { readonly x: number; readonly label: string }[];
+  width?: number;
+  height?: number;
+}
+
+export interface BarChart {
+  title: string;
+  /** The axis of the groups (e.g. matrix size). */
+  category: string;
+  value: Axis;
+  /** One bar per (category, series) pair; bars of one category stand side by side. */
+  bars: readonly { readonly category: string; readonly series: string; readonly value: number }[];
+  width?: number;
+  height?: number;
+}
+
+/** A learning curve, latency curve or any x/y series, as a standalone SVG document. */
+export async function lineChartSvg(chart: LineChart): Promise<string> {
+  if (chart.series.length === 0) throw new Error(`lineChartSvg(${chart.title}): no series to draw`);
+  const values = chart.series.flatMap((s) => {
+    if (s.points.length === 0)
+      throw new Error(`lineChartSvg(${chart.title}): series "${s.name}" has no points`);
+    return s.points.map((p, i) => {
+      checkValue(chart.title, `series "${s.name}" point ${i} x`, p.x, chart.x.log);
+      checkValue(chart.title, `series "${s.name}" point ${i} y`, p.y, chart.y.log);
+      return { series: s.name, x: p.x, y: p.y };
+    });
+  });
+  const line = {
+    data: { values },
+    mark: { type: 'line', point: values.length <= 200 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: chart.x.label, scale: scale(chart.x) },
+      y: { field: 'y', type: 'quantitative', title: chart.y.label, scale: scale(chart.y) },
+      color: { field: 'series', type: 'nominal', title: null, sort: chart.series.map((s) => s.name) },
+    },
+  };
+  const markers = chart.markers ?? [];
+  markers.forEach((m, i) => {
+    checkValue(chart.title, `marker ${i} x`, m.x, chart.x.log);
+  });
+  const layers =
+    markers.length === 0
+      ? [line]
+      : [
+          line,
+          {
+            data: { values: markers },
+            mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
+            encoding: { x: { field: 'x', type: 'quantitative' } },
+          },
+          {
+            data: { values: markers },
+            mark: {
+              type: 'text',
+              angle: 270,
+              align: 'left',
+              baseline: 'bottom',
+              dy: -2,
+              dx: 4,
+              y: 0,
+              color: 'gray',
+            },
+            encoding: { x: { field: 'x', type: 'quantitative' }, text: { field: 'label' } },
+          },
+        ];
+  return render({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: chart.title,
+    width: chart.width ?? 560,
+    height: chart.height ?? 320,
+    layer: layers,
+  } as TopLevelSpec);
+}
+
+/** Grouped bars (e.g. GFLOP/s per implementation per size), as a standalone SVG document. */
+export async function groupedBarChartSvg(chart: BarChart): Promise<string> {
+  if (chart.bars.length === 0) throw new Error(`groupedBarChartSvg(${chart.title}): no bars to draw`);
+  chart.bars.forEach((b, i) => {
+    checkValue(chart.title, `bar ${i} (${b.category}, ${b.series})`, b.value, chart.value.log);
+  });
+  const categories = [...new Set(chart.bars.map((b) => b.category))];
+  const series = [...new Set(chart.bars.map((b) => b.series))];
+  return render({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: chart.title,
+    width: chart.width ?? 560,
+    height: chart.height ?? 320,
+    data: { values: chart.bars.map((b) => ({ ...b })) },
+    mark: 'bar',
+    encoding: {
+      x: {
+        field: 'category',
+        type: 'nominal',
+        title: chart.category,
+        sort: categories,
+        axis: { labelAngle: 0 },
+      },
+      xOffset: { field: 'series', type: 'nominal', sort: series },
+      y: { field: 'value', type: 'quantitative', title: chart.value.label, scale: scale(chart.value) },
+      color: { field: 'series', type: 'nominal', title: null, sort: series },
+    },
+  } as TopLevelSpec);
+}
+
+function scale(axis: Axis) {
+  return axis.log ? { type: 'log' as const } : { zero: false };
+}
+
+function checkValue(title: string, where: string, value: number, log = false): void {
+  if (!Number.isFinite(value))
+    throw new Error(`chart "${title}": ${where} is ${value}, expected a finite number`);
+  if (log && value <= 0)
+    throw new Error(`chart "${title}": ${where} is ${value}, a log axis needs positive values`);
+}
+
+async function render(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

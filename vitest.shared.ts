@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// One test setup for every workspace: resolve sibling packages to their TypeScript sources
+// and write a JSON report that scripts/run-tests.mjs sums into the repo-wide pass/fail line.
+export default defineConfig({
+  resolve: { conditions: ['@mle/source'] },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
+    testTimeout: 30_000,
+  },
+});
