@@ -1,0 +1,26 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * pnpm new-topic <name> "<one-line description>" [--root <workspace root>]
+ * Scaffolds packages/<name>, then run `pnpm install` to link it into the workspace.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { scaffoldTopic } from './scaffold.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { root: { type: 'string', default: resolve(import.meta.dirname, '..', '..', '..') } },
+});
+const [name, description] = positionals;
+if (!name || !description) {
+  console.error('usage: pnpm new-topic <name> "<one-line description>" [--root <workspace root>]');
+  process.exit(2);
+}
+try {
+  const files = scaffoldTopic(values.root, { name, description });
+  console.log(files.map((f) => `created ${f}`).join('\n'));
+  console.log(`\nnext: pnpm install && pnpm --filter @mle/${name} test`);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
