@@ -9,11 +9,21 @@ import { scaffoldTopic } from './scaffold.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { root: { type: 'string', default: resolve(import.meta.dirname, '..', '..', '..') } },
+  options: {
+    root: { type: 'string', default: resolve(import.meta.dirname, '..', '..', '..') },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 });
+const usage = 'usage: pnpm new-topic <name> "<one-line description>" [--root <workspace root>]';
 const [name, description] = positionals;
+if (values.help) {
+  console.log(
+    `${usage}\nScaffolds packages/<name> (@mle/<name>) with scripts, a test, a bench and a README skeleton.`,
+  );
+  process.exit(0);
+}
 if (!name || !description) {
-  console.error('usage: pnpm new-topic <name> "<one-line description>" [--root <workspace root>]');
+  console.error(usage);
   process.exit(2);
 }
 try {

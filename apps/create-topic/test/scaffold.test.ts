@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +22,13 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function workspace(name: string): string {
   const root = join(scratch, name);
   mkdirSync(root);
-  for (const file of ['pnpm-workspace.yaml', 'tsconfig.base.json', 'biome.json', '.gitignore', 'vitest.shared.ts']) {
+  for (const file of [
+    'pnpm-workspace.yaml',
+    'tsconfig.base.json',
+    'biome.json',
+    '.gitignore',
+    'vitest.shared.ts',
+  ]) {
     copyFileSync(join(repo, file), join(root, file));
   }
   return root;
@@ -28,7 +42,9 @@ function linkDependencies(pkgDir: string): void {
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   for (const [dep, spec] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
     const target =
-      spec === 'workspace:*' ? join(repo, 'packages', dep.replace('@mle/', '')) : join(here, 'node_modules', dep);
+      spec === 'workspace:*'
+        ? join(repo, 'packages', dep.replace('@mle/', ''))
+        : join(here, 'node_modules', dep);
     const link = join(pkgDir, 'node_modules', dep);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(target, link, 'dir');
@@ -82,7 +98,9 @@ describe('scaffoldTopic', () => {
     const pkg = join(root, 'packages', 'broken');
     linkDependencies(pkg);
     writeFileSync(join(pkg, 'src', 'index.ts'), 'export const n: number = "not a number";\n');
-    expect(() => execFileSync(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: pkg, stdio: 'pipe' })).toThrow();
+    expect(() =>
+      execFileSync(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: pkg, stdio: 'pipe' }),
+    ).toThrow();
   }, 60_000);
 
   it('refuses bad names, a missing description, a non-workspace root and an existing folder', () => {
@@ -90,7 +108,9 @@ describe('scaffoldTopic', () => {
     expect(() => scaffoldTopic(root, { name: 'Bad_Name', description: 'x' })).toThrow('must be kebab-case');
     expect(() => scaffoldTopic(root, { name: '../escape', description: 'x' })).toThrow('must be kebab-case');
     expect(() => scaffoldTopic(root, { name: 'ok', description: ' ' })).toThrow('description is required');
-    expect(() => scaffoldTopic(scratch, { name: 'ok', description: 'x' })).toThrow('is not the workspace root');
+    expect(() => scaffoldTopic(scratch, { name: 'ok', description: 'x' })).toThrow(
+      'is not the workspace root',
+    );
     scaffoldTopic(root, { name: 'twice', description: 'x' });
     expect(() => scaffoldTopic(root, { name: 'twice', description: 'x' })).toThrow('already exists');
   });
