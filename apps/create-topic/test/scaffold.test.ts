@@ -35,19 +35,15 @@ function workspace(name: string): string {
 }
 
 /**
- * Links each dependency the generated package.json declares, as `pnpm install` would: workspace packages
- * to their folders in this repo, catalog tools to the copies this app itself installed.
+ * Links each dependency the generated package.json declares, as `pnpm install` would, to the copy this app
+ * installed itself (it declares the same catalog tools and @mle/report).
  */
 function linkDependencies(pkgDir: string): void {
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-  for (const [dep, spec] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
-    const target =
-      spec === 'workspace:*'
-        ? join(repo, 'packages', dep.replace('@mle/', ''))
-        : join(here, 'node_modules', dep);
+  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
     const link = join(pkgDir, 'node_modules', dep);
     mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(target, link, 'dir');
+    symlinkSync(join(here, 'node_modules', dep), link, 'dir');
   }
 }
 
