@@ -1,0 +1,25 @@
+// Compiles assembly/*.ts to wasm/matmul.wasm with AssemblyScript, unless the output is newer than every
+// source: test, demo and bench call this first, so each works on its own from a clean clone.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const output = join(root, 'wasm', 'matmul.wasm');
+const sources = [
+  join(root, 'asconfig.json'),
+  ...readdirSync(join(root, 'assembly')).map((f) => join(root, 'assembly', f)),
+];
+const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+if (existsSync(output) && statSync(output).mtimeMs >= newest && !process.argv.includes('--force'))
+  process.exit(0);
+
+const asc = spawnSync(join(root, 'node_modules', '.bin', 'asc'), ['--config', 'asconfig.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (asc.status !== 0) {
+  console.error('build-wasm: AssemblyScript failed to compile assembly/matmul.ts');
+  process.exit(asc.status ?? 1);
+}
+console.error(`build-wasm: wrote ${output}`);
