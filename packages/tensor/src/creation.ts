@@ -54,14 +54,16 @@ export function fromTypedArray(data: TypedArray, shape: Shape, dtype?: DType): N
   return new NDArray(data, shape, dtype === undefined ? {} : { dtype });
 }
 
-export function full(shape: Shape, value: number, dtype: DType = 'float32'): NDArray {
-  assertDType('full', dtype);
-  checkShape('full', shape);
+function filled(op: string, shape: Shape, value: number, dtype: DType): NDArray {
+  assertDType(op, dtype);
+  checkShape(op, shape);
   return new NDArray(allocate(dtype, sizeOf(shape)).fill(value), shape, { dtype });
 }
 
-export const zeros = (shape: Shape, dtype: DType = 'float32'): NDArray => full(shape, 0, dtype);
-export const ones = (shape: Shape, dtype: DType = 'float32'): NDArray => full(shape, 1, dtype);
+export const full = (shape: Shape, value: number, dtype: DType = 'float32'): NDArray =>
+  filled('full', shape, value, dtype);
+export const zeros = (shape: Shape, dtype: DType = 'float32'): NDArray => filled('zeros', shape, 0, dtype);
+export const ones = (shape: Shape, dtype: DType = 'float32'): NDArray => filled('ones', shape, 1, dtype);
 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m = n, dtype: DType = 'float32'): NDArray {

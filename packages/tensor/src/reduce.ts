@@ -158,16 +158,23 @@ export function logsumexp(a: NDArray, options: ReduceOptions = {}): NDArray {
 }
 
 function logSumExpRow(data: TypedArray, base: number, length: number): number {
-  let m = Number.NEGATIVE_INFINITY;
+  const { peak, total } = shiftedExpSum(data, base, length);
+  return Number.isFinite(peak) ? peak + Math.log(total) : peak;
+}
+
+/** The row's maximum m and Σ exp(x − m); every exponent is ≤ 0, so nothing overflows. */
+function shiftedExpSum(data: TypedArray, base: number, length: number): { peak: number; total: number } {
+  let peak = Number.NEGATIVE_INFINITY;
   for (let j = 0; j < length; j++) {
     const v = data[base + j]!;
-    if (Number.isNaN(v)) return Number.NaN;
-    if (v > m) m = v;
+    if (Number.isNaN(v)) return { peak: Number.NaN, total: Number.NaN };
+    if (v > peak) peak = v;
   }
-  if (!Number.isFinite(m)) return m; // all -inf gives -inf; any +inf gives +inf
-  let s = 0;
-  for (let j = 0; j < length; j++) s += Math.exp(data[base + j]! - m);
-  return m + Math.log(s);
+  // All −∞ gives −∞ and any +∞ gives +∞, as NumPy; the shifted sum would be NaN there.
+  if (!Number.isFinite(peak)) return { peak, total: Number.NaN };
+  let total = 0;
+  for (let j = 0; j < length; j++) total += Math.exp(data[base + j]! - peak);
+  return { peak, total };
 }
 
 /** Applies `rowFn` to every 1-D lane along `axis`, writing a same-shaped float result. */
@@ -194,15 +201,16 @@ function alongAxis(
 /** exp(x − max) / Σ exp(x − max) along `axis`: the shift changes nothing mathematically and prevents overflow. */
 export function softmax(a: NDArray, axis = -1): NDArray {
   return alongAxis('softmax', a, axis, (data, base, length, out) => {
-    const lse = logSumExpRow(data, base, length);
-    for (let j = 0; j < length; j++) out[base + j] = Math.exp(data[base + j]! - lse);
+    const { peak, total } = shiftedExpSum(data, base, length);
+    for (let j = 0; j < length; j++) out[base + j] = Math.exp(data[base + j]! - peak) / total;
   });
 }
 
 /** x − logsumexp(x) along `axis`: stable where log(softmax(x)) would take the log of an underflowed 0. */
 export function logSoftmax(a: NDArray, axis = -1): NDArray {
   return alongAxis('logSoftmax', a, axis, (data, base, length, out) => {
-    const lse = logSumExpRow(data, base, length);
-    for (let j = 0; j < length; j++) out[base + j] = data[base + j]! - lse;
+    const { peak, total } = shiftedExpSum(data, base, length);
+    const logTotal = Math.log(total);
+    for (let j = 0; j < length; j++) out[base + j] = data[base + j]! - peak - logTotal;
   });
 }
