@@ -121,7 +121,7 @@ writeFileSync(
   join(charts, 'co2.svg'),
   await lineChartSvg({
     title: 'Mauna Loa CO2, monthly mean',
-    x: { label: 'year' },
+    x: { label: 'year', format: 'd' },
     y: { label: 'ppm' },
     series: [
       { name: 'measured', points: co2Points(co2.values) },

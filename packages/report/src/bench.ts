@@ -52,6 +52,29 @@ export function measure(run: () => unknown, options: { warmup?: number; runs?: n
   return { samples, median: median(samples), min: Math.min(...samples) };
 }
 
+/**
+ * Times `run` adaptively for a bench table: enough warm-up to let the JIT settle, then samples until
+ * about `budgetMs` has passed (at least `minRuns`, at most `maxRuns`). Works for async code too.
+ */
+export async function measureAdaptive(
+  run: () => unknown,
+  options: { budgetMs?: number; minRuns?: number; maxRuns?: number } = {},
+): Promise<Timing> {
+  const { budgetMs = 1500, minRuns = 3, maxRuns = 15 } = options;
+  const first = performance.now();
+  await run();
+  const once = performance.now() - first;
+  if (once < budgetMs / 10) await run();
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < minRuns || (samples.length < maxRuns && performance.now() - start < budgetMs)) {
+    const t0 = performance.now();
+    await run();
+    samples.push(performance.now() - t0);
+  }
+  return { samples, median: median(samples), min: Math.min(...samples) };
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');
   const sorted = [...values].sort((a, b) => a - b);

@@ -5,6 +5,8 @@ export interface Axis {
   label: string;
   /** Logarithmic scale; every value on this axis must then be positive. */
   log?: boolean;
+  /** d3-format string for tick labels, e.g. 'd' for years without a thousands separator. */
+  format?: string;
 }
 
 export interface LineSeries {
@@ -50,8 +52,20 @@ export async function lineChartSvg(chart: LineChart): Promise<string> {
     data: { values },
     mark: { type: 'line', point: values.length <= 200 },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: chart.x.label, scale: scale(chart.x) },
-      y: { field: 'y', type: 'quantitative', title: chart.y.label, scale: scale(chart.y) },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: chart.x.label,
+        scale: scale(chart.x),
+        axis: axisOf(chart.x),
+      },
+      y: {
+        field: 'y',
+        type: 'quantitative',
+        title: chart.y.label,
+        scale: scale(chart.y),
+        axis: axisOf(chart.y),
+      },
       color: { field: 'series', type: 'nominal', title: null, sort: chart.series.map((s) => s.name) },
     },
   };
@@ -117,10 +131,20 @@ export async function groupedBarChartSvg(chart: BarChart): Promise<string> {
         axis: { labelAngle: 0 },
       },
       xOffset: { field: 'series', type: 'nominal', sort: series },
-      y: { field: 'value', type: 'quantitative', title: chart.value.label, scale: scale(chart.value) },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: chart.value.label,
+        scale: scale(chart.value),
+        axis: axisOf(chart.value),
+      },
       color: { field: 'series', type: 'nominal', title: null, sort: series },
     },
   } as TopLevelSpec);
+}
+
+function axisOf(axis: Axis) {
+  return axis.format === undefined ? {} : { format: axis.format };
 }
 
 function scale(axis: Axis) {

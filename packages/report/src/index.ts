@@ -2,6 +2,7 @@ export {
   type BenchReport,
   type BenchResult,
   measure,
+  measureAdaptive,
   median,
   printBenchReport,
   type Timing,

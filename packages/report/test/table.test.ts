@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { formatNumber, formatTable, markdownTable, measure, median, printBenchReport } from '../src/index.js';
+import {
+  formatNumber,
+  formatTable,
+  markdownTable,
+  measure,
+  measureAdaptive,
+  median,
+  printBenchReport,
+} from '../src/index.js';
 
 describe('tables', () => {
   it('boxes a terminal table with numbers right-aligned', () => {
@@ -61,5 +69,22 @@ describe('bench helpers', () => {
     write.mockRestore();
     expect(JSON.parse(json!)).toEqual(report);
     expect(table).toContain('│ n=1  │ a    │ time   │   1.5 │ ms   │');
+  });
+});
+
+describe('measureAdaptive', () => {
+  it('awaits async work and stops at its budget with at least minRuns samples', async () => {
+    let calls = 0;
+    const timing = await measureAdaptive(
+      async () => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+      { budgetMs: 30, minRuns: 3, maxRuns: 100 },
+    );
+    expect(timing.samples.length).toBeGreaterThanOrEqual(3);
+    expect(timing.samples.length).toBeLessThan(20);
+    expect(timing.median).toBeGreaterThanOrEqual(4);
+    expect(calls - timing.samples.length).toBeGreaterThanOrEqual(1); // at least one untimed warm-up
   });
 });

@@ -29,8 +29,8 @@ export type MatmulKernelName = keyof typeof MATMUL_KERNELS;
  * second, waking a worker costs more than the second thread saves. Both measured by the bench
  * (`pnpm --filter @mle/tensor bench`, the crossover rows).
  */
-export const WASM_MIN_MACS = 16 * 16 * 16;
-export const PARALLEL_MIN_MACS = 96 * 96 * 96;
+export const WASM_MIN_MACS = 8 * 8 * 8;
+export const PARALLEL_MIN_MACS = 160 * 160 * 160;
 
 /** The rung `matmul` uses by default for one float32 product of m×k by k×n. */
 export function defaultKernel(m: number, k: number, n: number): MatmulKernelName {
