@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   add,
   array,
+  assertFinite,
   broadcastShapes,
   div,
   erf,
@@ -155,5 +156,21 @@ describe('element-wise operations', () => {
     const empty = fromArray([], [0, 3]);
     expect(add(empty, array([1, 2, 3])).shape).toEqual([0, 3]);
     expect(size(add(empty, 1).shape)).toBe(0);
+  });
+
+  it('assertFinite names the first NaN or infinity and passes finite and integer arrays', () => {
+    expect(() => assertFinite('loss', array([1, Number.NaN, Number.POSITIVE_INFINITY]))).toThrow(
+      'loss: input [3] holds NaN at flat index 1; expected finite values',
+    );
+    expect(() =>
+      assertFinite(
+        'loss',
+        array([
+          [1, 2],
+          [3, 4],
+        ]).T,
+      ),
+    ).not.toThrow();
+    expect(() => assertFinite('loss', fromArray([1, 2], [2], 'int32'))).not.toThrow();
   });
 });
