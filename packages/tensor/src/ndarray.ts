@@ -1,6 +1,6 @@
 import { allocate, assertDType, type DType, dtypeOf, type TypedArray } from './dtype.js';
 import { formatArray } from './format.js';
-import { copyStrided } from './iterate.js';
+import { copyStrided, scatterStrided } from './iterate.js';
 import {
   broadcastShapes,
   checkShape,
@@ -227,6 +227,26 @@ export class NDArray {
   /** Writes one element (through a view, the base array changes too, as in NumPy). */
   set(indices: readonly number[], value: number): void {
     this.data[this.position('set', indices)] = this.dtype === 'bool' ? Number(Boolean(value)) : value;
+  }
+
+  /**
+   * Writes `source` (broadcast to this shape) into this array's elements in place; through a view, the
+   * base array changes. Returns this array.
+   */
+  assign(source: NDArray | number): this {
+    const values =
+      typeof source === 'number'
+        ? allocate(this.dtype, this.size).fill(source)
+        : (() => {
+            if (source.dtype !== this.dtype) {
+              throw new TypeError(
+                `assign: dtype mismatch (target is ${this.dtype}, source is ${source.dtype})`,
+              );
+            }
+            return source.broadcastTo(this.shape).toTypedArray();
+          })();
+    scatterStrided(values, this.data, this.shape, this.strides, this.offset);
+    return this;
   }
 
   /** The single element of a size-1 array. */

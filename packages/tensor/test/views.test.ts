@@ -168,3 +168,23 @@ function pythonRange(spec: { start?: number; stop?: number; step?: number }, d: 
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
   return out;
 }
+
+describe('assign', () => {
+  it('writes through a strided view, broadcasting the source', () => {
+    const a = arange(12).reshape(3, 4);
+    a.slice(null, { step: 2 }).assign(arange(2).reshape(1, 2).astype('float32'));
+    expect(a.toArray()).toEqual([
+      [0, 1, 1, 3],
+      [0, 5, 1, 7],
+      [0, 9, 1, 11],
+    ]);
+    a.T.slice(0).assign(-1);
+    expect(a.slice(null, 0).toArray()).toEqual([-1, -1, -1]);
+    expect(() => a.assign(arange(3))).toThrow(
+      'broadcastTo: shapes [3] and [3,4] cannot be broadcast together',
+    );
+    expect(() => a.assign(arange(4, undefined, 1, 'int32'))).toThrow(
+      'assign: dtype mismatch (target is float32, source is int32)',
+    );
+  });
+});
