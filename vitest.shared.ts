@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // and write a JSON report that scripts/run-tests.mjs sums into the repo-wide pass/fail line.
 export default defineConfig({
   resolve: { conditions: ['@mle/source'] },
+  ssr: { resolve: { conditions: ['@mle/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', 'json'],

@@ -1,3 +1,4 @@
+/// <reference path="../webassembly.d.ts" />
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

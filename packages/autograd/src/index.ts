@@ -1,0 +1,63 @@
+import './methods.js';
+
+export { type Batch, DataLoader } from './data.js';
+export {
+  type BiasVariance,
+  biasVariance,
+  confusionMatrix,
+  type Example,
+  worstExamples,
+} from './diagnostics.js';
+export { type GradcheckResult, gradcheck } from './gradcheck.js';
+export {
+  bceWithLogits,
+  type Conv2dOptions,
+  conv2d,
+  crossEntropy,
+  maxPool2d,
+  mseLoss,
+} from './nn/functional.js';
+export {
+  fans,
+  globalRng,
+  kaimingNormal,
+  kaimingUniform,
+  manualSeed,
+  torchDefaultUniform,
+  xavierUniform,
+} from './nn/init.js';
+export {
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Embedding,
+  Flatten,
+  GELU,
+  type Init,
+  LayerNorm,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Tanh,
+} from './nn/layers.js';
+export { Module, Parameter } from './nn/module.js';
+export * from './ops.js';
+export { clipGradNorm, Optimizer } from './optim/optimizer.js';
+export { Adam, type AdamOptions, AdamW, RMSProp, SGD } from './optim/optimizers.js';
+export { CosineAnnealingLR, LinearWarmup, LRScheduler, StepLR } from './optim/schedules.js';
+export { loadStateDict, saveStateDict } from './serialize.js';
+export { isGradEnabled, noGrad, Tensor } from './tensor.js';
+export {
+  type EpochRecord,
+  type Evaluation,
+  evaluate,
+  type FitOptions,
+  type FitResult,
+  fit,
+  type LossFn,
+  learningCurveSvg,
+  TrainingError,
+} from './train.js';

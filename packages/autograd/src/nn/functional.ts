@@ -1,0 +1,237 @@
+import type { NDArray, TypedArray } from '@mle/tensor';
+import * as T from '@mle/tensor';
+import * as ops from '../ops.js';
+import { Tensor } from '../tensor.js';
+
+const shapeText = (shape: readonly number[]) => `[${shape.join(',')}]`;
+
+export interface Conv2dOptions {
+  stride?: number;
+  padding?: number;
+}
+
+/**
+ * 2-D convolution (cross-correlation, as every framework computes it) of x [N, C, H, W] with weight
+ * [O, C, kh, kw]: im2col unrolls each receptive field into a row, so the convolution is one matmul on
+ * the tensor package's SIMD kernel, [N·OH·OW, C·kh·kw] · [C·kh·kw, O]. The backward pass is two more
+ * matmuls and col2im, which scatters the column gradients back onto the overlapping windows.
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  const { stride = 1, padding = 0 } = options;
+  if (x.shape.length !== 4)
+    throw new RangeError(`conv2d: input must be [N, C, H, W], got ${shapeText(x.shape)}`);
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [O, Cw, kh, kw] = weight.shape as [number, number, number, number];
+  if (Cw !== C)
+    throw new RangeError(`conv2d: input has ${C} channels, weight ${shapeText(weight.shape)} expects ${Cw}`);
+  const OH = Math.floor((H + 2 * padding - kh) / stride) + 1;
+  const OW = Math.floor((W + 2 * padding - kw) / stride) + 1;
+  if (OH < 1 || OW < 1)
+    throw new RangeError(
+      `conv2d: a ${kh}×${kw} kernel does not fit input ${shapeText(x.shape)} with padding ${padding}`,
+    );
+  const K = C * kh * kw;
+  const geometry = { N, C, H, W, kh, kw, stride, padding, OH, OW };
+  const cols = T.zeros([N * OH * OW, K], x.dtype);
+  im2col(x.value.contiguous(), cols.data, geometry);
+  const w2d = weight.value.reshape(O, K);
+  let y = T.matmul(cols, w2d.T);
+  if (bias) y = T.add(y, bias.value);
+  const out = y.reshape(N, OH, OW, O).transpose(0, 3, 1, 2).contiguous();
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return Tensor.fromOp('conv2d', out, inputs, (g) => {
+    const g2d = g.transpose(0, 2, 3, 1).reshape(N * OH * OW, O);
+    const gx = x.requiresGrad ? T.zeros(x.shape, x.dtype) : null;
+    if (gx) col2im(T.matmul(g2d, w2d).data, gx.data, geometry);
+    const gw = weight.requiresGrad ? T.matmul(g2d.T, cols).reshape(O, C, kh, kw) : null;
+    const gb = bias?.requiresGrad ? T.sum(g2d, { axis: 0 }) : null;
+    return bias ? [gx, gw, gb] : [gx, gw];
+  });
+}
+
+interface Geometry {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  padding: number;
+  OH: number;
+  OW: number;
+}
+
+function im2col(x: NDArray, cols: TypedArray, g: Geometry): void {
+  const src = x.data;
+  const base = x.offset;
+  const K = g.C * g.kh * g.kw;
+  let row = 0;
+  for (let n = 0; n < g.N; n++) {
+    for (let oh = 0; oh < g.OH; oh++) {
+      for (let ow = 0; ow < g.OW; ow++, row += K) {
+        let col = row;
+        for (let c = 0; c < g.C; c++) {
+          const plane = base + (n * g.C + c) * g.H * g.W;
+          for (let i = 0; i < g.kh; i++) {
+            const ih = oh * g.stride - g.padding + i;
+            for (let j = 0; j < g.kw; j++, col++) {
+              const iw = ow * g.stride - g.padding + j;
+              cols[col] = ih >= 0 && ih < g.H && iw >= 0 && iw < g.W ? src[plane + ih * g.W + iw]! : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function col2im(cols: TypedArray, dx: TypedArray, g: Geometry): void {
+  const K = g.C * g.kh * g.kw;
+  let row = 0;
+  for (let n = 0; n < g.N; n++) {
+    for (let oh = 0; oh < g.OH; oh++) {
+      for (let ow = 0; ow < g.OW; ow++, row += K) {
+        let col = row;
+        for (let c = 0; c < g.C; c++) {
+          const plane = (n * g.C + c) * g.H * g.W;
+          for (let i = 0; i < g.kh; i++) {
+            const ih = oh * g.stride - g.padding + i;
+            for (let j = 0; j < g.kw; j++, col++) {
+              const iw = ow * g.stride - g.padding + j;
+              if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) dx[plane + ih * g.W + iw]! += cols[col]!;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Max over k×k windows of x [N, C, H, W] (stride defaults to k); the gradient goes to each window's maximum. */
+export function maxPool2d(x: Tensor, kernel: number, stride = kernel): Tensor {
+  if (x.shape.length !== 4)
+    throw new RangeError(`maxPool2d: input must be [N, C, H, W], got ${shapeText(x.shape)}`);
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const OH = Math.floor((H - kernel) / stride) + 1;
+  const OW = Math.floor((W - kernel) / stride) + 1;
+  if (OH < 1 || OW < 1)
+    throw new RangeError(`maxPool2d: a ${kernel}×${kernel} window does not fit input ${shapeText(x.shape)}`);
+  const input = x.value.contiguous();
+  const src = input.data;
+  const out = T.zeros([N, C, OH, OW], x.dtype);
+  const argmax = new Int32Array(out.size);
+  let o = 0;
+  for (let plane = 0; plane < N * C; plane++) {
+    const base = input.offset + plane * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++, o++) {
+        let best = Number.NEGATIVE_INFINITY;
+        let at = base + oh * stride * W + ow * stride;
+        for (let i = 0; i < kernel; i++) {
+          const rowStart = base + (oh * stride + i) * W + ow * stride;
+          for (let j = 0; j < kernel; j++) {
+            const v = src[rowStart + j]!;
+            if (v > best || Number.isNaN(v)) {
+              best = v;
+              at = rowStart + j;
+            }
+          }
+        }
+        out.data[o] = best;
+        argmax[o] = at - input.offset;
+      }
+    }
+  }
+  return Tensor.fromOp('maxPool2d', out, [x], (g) => {
+    const gx = T.zeros(x.shape, x.dtype);
+    const gv = g.toTypedArray();
+    for (let i = 0; i < gv.length; i++) gx.data[argmax[i]!]! += gv[i]!;
+    return [gx];
+  });
+}
+
+/** Integer class labels as an int32 NDArray, checked against the number of classes. */
+function labelsOf(
+  op: string,
+  targets: NDArray | readonly number[],
+  count: number,
+  classes: number,
+): Int32Array {
+  const values = targets instanceof T.NDArray ? targets.toTypedArray() : Float64Array.from(targets);
+  const rank = targets instanceof T.NDArray ? targets.rank : 1;
+  if (rank !== 1 || values.length !== count) {
+    const shape = targets instanceof T.NDArray ? shapeText(targets.shape) : `[${targets.length}]`;
+    throw new RangeError(
+      `${op}: targets have shape ${shape}, expected [${count}] (one class index per row of logits)`,
+    );
+  }
+  const labels = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new RangeError(`${op}: target ${i} is ${v}, expected a class index in [0, ${classes - 1}]`);
+    }
+    labels[i] = v;
+  }
+  return labels;
+}
+
+/**
+ * Mean cross-entropy of logits [N, C] against class indices [N], from the logits directly:
+ * loss_i = logsumexp(z_i) − z_i[y_i], so no probability is ever rounded to 0 and logged. The gradient
+ * is (softmax(z) − onehot(y)) / N.
+ */
+export function crossEntropy(logits: Tensor, targets: NDArray | readonly number[]): Tensor {
+  if (logits.shape.length !== 2)
+    throw new RangeError(`crossEntropy: logits must be [N, C], got ${shapeText(logits.shape)}`);
+  const [N, C] = logits.shape as [number, number];
+  const labels = labelsOf('crossEntropy', targets, N, C);
+  const lse = T.logsumexp(logits.value, { axis: 1 });
+  const z = logits.value.contiguous();
+  let total = 0;
+  for (let i = 0; i < N; i++) total += lse.data[i]! - z.data[z.offset + i * C + labels[i]!]!;
+  const out = T.full([], total / N, logits.dtype);
+  return Tensor.fromOp('crossEntropy', out, [logits], (g) => {
+    const grad = T.softmax(logits.value, 1);
+    for (let i = 0; i < N; i++) grad.data[i * C + labels[i]!]! -= 1;
+    return [T.mul(grad, g.item() / N)];
+  });
+}
+
+/** Mean squared error; prediction and target must have the same shape (no silent broadcasting). */
+export function mseLoss(prediction: Tensor, target: Tensor): Tensor {
+  if (prediction.shape.join() !== target.shape.join()) {
+    throw new RangeError(
+      `mseLoss: prediction ${shapeText(prediction.shape)} and target ${shapeText(target.shape)} differ in shape`,
+    );
+  }
+  const d = ops.sub(prediction, target);
+  return ops.mean(ops.mul(d, d));
+}
+
+/**
+ * Mean binary cross-entropy on logits, in the stable form max(z, 0) − z·y + log(1 + e^−|z|);
+ * the gradient is (σ(z) − y) / n.
+ */
+export function bceWithLogits(logits: Tensor, targets: NDArray): Tensor {
+  if (logits.shape.join() !== targets.shape.join()) {
+    throw new RangeError(
+      `bceWithLogits: logits ${shapeText(logits.shape)} and targets ${shapeText(targets.shape)} differ in shape`,
+    );
+  }
+  const z = logits.value.toTypedArray();
+  const y = targets.toTypedArray();
+  let total = 0;
+  for (let i = 0; i < z.length; i++) {
+    if (!(y[i]! >= 0 && y[i]! <= 1))
+      throw new RangeError(`bceWithLogits: target ${i} is ${y[i]}, expected a probability in [0, 1]`);
+    const v = z[i]!;
+    total += Math.max(v, 0) - v * y[i]! + Math.log1p(Math.exp(-Math.abs(v)));
+  }
+  const n = z.length;
+  const out = T.full([], total / n, logits.dtype);
+  return Tensor.fromOp('bceWithLogits', out, [logits], (g) => [
+    T.mul(T.sub(T.sigmoid(logits.value), targets.astype(logits.dtype)), g.item() / n),
+  ]);
+}

@@ -1,0 +1,305 @@
+import type { NDArray, NestedArray, ReduceOptions, SliceSpec } from '@mle/tensor';
+import * as T from '@mle/tensor';
+import { Tensor } from './tensor.js';
+
+/** A tensor, or a number that takes the other operand's dtype. */
+export type Input = Tensor | number;
+
+const asTensor = (x: Input, like: Tensor): Tensor =>
+  x instanceof Tensor ? x : new Tensor(T.full([], x, like.dtype));
+
+/** A constant tensor from nested arrays (float32 unless told), optionally requiring a gradient. */
+export function tensor(
+  values: NestedArray | NDArray,
+  options: { dtype?: T.DType; requiresGrad?: boolean } = {},
+): Tensor {
+  const value = values instanceof T.NDArray ? values : T.array(values, options.dtype ?? 'float32');
+  return new Tensor(value, { requiresGrad: options.requiresGrad ?? false });
+}
+
+/**
+ * Sums a broadcast gradient back to the shape of the operand that was broadcast: over the leading axes it
+ * lacked and over the axes where it had length 1.
+ */
+export function unbroadcast(grad: NDArray, shape: readonly number[]): NDArray {
+  if (grad.shape.join() === shape.join()) return grad;
+  const lead = grad.rank - shape.length;
+  const axes = grad.shape.flatMap((d, i) => (i < lead || (shape[i - lead] === 1 && d !== 1) ? [i] : []));
+  const summed = axes.length > 0 ? T.sum(grad, { axis: axes, keepdims: true }) : grad;
+  return summed.reshape([...shape]);
+}
+
+function binary(
+  name: string,
+  forward: (a: NDArray, b: NDArray) => NDArray,
+  backward: (g: NDArray, a: NDArray, b: NDArray, out: NDArray) => [NDArray | null, NDArray | null],
+) {
+  return (x: Input, y: Input): Tensor => {
+    const like = x instanceof Tensor ? x : (y as Tensor);
+    const a = asTensor(x, like);
+    const b = asTensor(y, like);
+    const out = forward(a.value, b.value);
+    return Tensor.fromOp(name, out, [a, b], (g) => {
+      const [ga, gb] = backward(g, a.value, b.value, out);
+      return [
+        ga && a.requiresGrad ? unbroadcast(ga, a.shape) : null,
+        gb && b.requiresGrad ? unbroadcast(gb, b.shape) : null,
+      ];
+    });
+  };
+}
+
+export const add = binary('add', T.add, (g) => [g, g]);
+export const sub = binary('sub', T.sub, (g) => [g, T.neg(g)]);
+export const mul = binary('mul', T.mul, (g, a, b) => [T.mul(g, b), T.mul(g, a)]);
+export const div = binary('div', T.div, (g, a, b) => [T.div(g, b), T.neg(T.div(T.mul(g, a), T.mul(b, b)))]);
+/** Element-wise maximum; where the two are equal the gradient goes to the first operand. */
+export const maximum = binary('maximum', T.maximum, (g, a, b) => {
+  const first = T.greaterEqual(a, b);
+  return [T.where(first, g, 0), T.where(first, 0, g)];
+});
+
+function unary(
+  name: string,
+  forward: (a: NDArray) => NDArray,
+  backward: (g: NDArray, a: NDArray, out: NDArray) => NDArray,
+) {
+  return (x: Tensor): Tensor => {
+    const out = forward(x.value);
+    return Tensor.fromOp(name, out, [x], (g) => [backward(g, x.value, out)]);
+  };
+}
+
+export const neg = unary('neg', T.neg, (g) => T.neg(g));
+export const exp = unary('exp', T.exp, (g, _a, out) => T.mul(g, out));
+export const log = unary('log', T.log, (g, a) => T.div(g, a));
+export const sqrt = unary('sqrt', T.sqrt, (g, _a, out) => T.div(T.mul(g, 0.5), out));
+export const abs = unary('abs', T.abs, (g, a) =>
+  T.mul(g, T.sub(T.greater(a, 0).astype(a.dtype), T.less(a, 0).astype(a.dtype))),
+);
+export const tanh = unary('tanh', T.tanh, (g, _a, out) => T.mul(g, T.sub(1, T.mul(out, out))));
+export const sigmoid = unary('sigmoid', T.sigmoid, (g, _a, out) => T.mul(g, T.mul(out, T.sub(1, out))));
+export const relu = unary('relu', T.relu, (g, a) => T.where(T.greater(a, 0), g, 0));
+
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
+/** GELU x·Φ(x); d/dx = Φ(x) + x·φ(x). The tanh form differentiates its own formula. */
+export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  const out = T.gelu(x.value, options);
+  return Tensor.fromOp('gelu', out, [x], (g) => {
+    const a = x.value;
+    if (options.approximate === 'tanh') {
+      const c = Math.sqrt(2 / Math.PI);
+      const inner = T.mul(T.add(a, T.mul(T.pow(a, 3), 0.044715)), c);
+      const t = T.tanh(inner);
+      const dInner = T.mul(T.add(1, T.mul(T.mul(a, a), 3 * 0.044715)), c);
+      const d = T.add(T.mul(T.add(1, t), 0.5), T.mul(T.mul(T.mul(a, 0.5), T.sub(1, T.mul(t, t))), dInner));
+      return [T.mul(g, d)];
+    }
+    const cdf = T.mul(
+      T.add(
+        1,
+        T.fromArray(
+          Array.from(a.toTypedArray(), (v) => T.erf(v / Math.SQRT2)),
+          a.shape,
+          a.dtype,
+        ),
+      ),
+      0.5,
+    );
+    const pdf = T.div(T.exp(T.mul(T.mul(a, a), -0.5)), SQRT_2PI);
+    return [T.mul(g, T.add(cdf, T.mul(a, pdf)))];
+  });
+}
+
+/** x^p for a constant exponent p. */
+export function pow(x: Tensor, p: number): Tensor {
+  const out = T.pow(x.value, p);
+  return Tensor.fromOp('pow', out, [x], (g) => [T.mul(g, T.mul(T.pow(x.value, p - 1), p))]);
+}
+
+/** NumPy matmul semantics, batch axes broadcast; 1-D operands become a row (a) or column (b) and are squeezed back. */
+export function matmul(x: Tensor, y: Tensor): Tensor {
+  if (x.shape.length === 1)
+    return reshape(
+      matmul(reshape(x, [1, x.shape[0]!]), y),
+      y.shape.length === 1 ? [] : [...y.shape.slice(0, -2), y.shape.at(-1)!],
+    );
+  if (y.shape.length === 1) return reshape(matmul(x, reshape(y, [y.shape[0]!, 1])), x.shape.slice(0, -1));
+  const out = T.matmul(x.value, y.value);
+  const swap = (a: NDArray) => a.transpose(...a.shape.map((_, i) => i).slice(0, -2), a.rank - 1, a.rank - 2);
+  return Tensor.fromOp('matmul', out, [x, y], (g) => [
+    x.requiresGrad ? unbroadcast(T.matmul(g, swap(y.value)), x.shape) : null,
+    y.requiresGrad ? unbroadcast(T.matmul(swap(x.value), g), y.shape) : null,
+  ]);
+}
+
+export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
+  const out = T.sum(x.value, options);
+  return Tensor.fromOp('sum', out, [x], (g) => [expandTo(g, x.shape, options)]);
+}
+
+export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+  const out = T.mean(x.value, options);
+  const count = x.size / Math.max(out.size, 1);
+  return Tensor.fromOp('mean', out, [x], (g) => [T.div(expandTo(g, x.shape, options), count)]);
+}
+
+/** Maximum over axes; the gradient is shared equally among tied maxima. */
+export function max(x: Tensor, options: ReduceOptions = {}): Tensor {
+  const out = T.max(x.value, options);
+  return Tensor.fromOp('max', out, [x], (g) => {
+    const kept = expandTo(out, x.shape, options);
+    const mask = T.equal(x.value, kept).astype(x.dtype);
+    const ties = expandTo(T.sum(mask, options), x.shape, options);
+    return [T.div(T.mul(mask, expandTo(g, x.shape, options)), ties)];
+  });
+}
+
+/** Population variance, composed from differentiable ops. */
+export function variance(x: Tensor, options: ReduceOptions = {}): Tensor {
+  const centred = sub(x, mean(x, { axis: options.axis, keepdims: true }));
+  return mean(mul(centred, centred), options);
+}
+
+export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
+  const out = T.logsumexp(x.value, options);
+  return Tensor.fromOp('logsumexp', out, [x], (g) => [
+    T.mul(expandTo(g, x.shape, options), T.exp(T.sub(x.value, expandTo(out, x.shape, options)))),
+  ]);
+}
+
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const out = T.softmax(x.value, axis);
+  return Tensor.fromOp('softmax', out, [x], (g) => [
+    T.mul(out, T.sub(g, T.sum(T.mul(g, out), { axis, keepdims: true }))),
+  ]);
+}
+
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const out = T.logSoftmax(x.value, axis);
+  return Tensor.fromOp('logSoftmax', out, [x], (g) => [
+    T.sub(g, T.mul(T.exp(out), T.sum(g, { axis, keepdims: true }))),
+  ]);
+}
+
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const out = x.value.reshape([...shape]);
+  return Tensor.fromOp('reshape', out, [x], (g) => [g.reshape([...x.shape])]);
+}
+
+export function transpose(x: Tensor, ...axes: number[]): Tensor {
+  const out = x.value.transpose(...axes);
+  const order =
+    axes.length > 0
+      ? axes.map((a) => (a < 0 ? a + x.shape.length : a))
+      : x.shape.map((_, i) => x.shape.length - 1 - i);
+  const inverse = order.map((_, i) => order.indexOf(i));
+  return Tensor.fromOp('transpose', out, [x], (g) => [g.transpose(...inverse)]);
+}
+
+export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
+  const out = x.value.slice(...specs);
+  return Tensor.fromOp('slice', out, [x], (g) => {
+    const full = T.zeros(x.shape, x.dtype);
+    full.slice(...specs).assign(g);
+    return [full];
+  });
+}
+
+export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  const out = T.concat(
+    xs.map((x) => x.value),
+    axis,
+  );
+  const along = axis < 0 ? axis + out.rank : axis;
+  const cuts: number[] = [];
+  for (const x of xs.slice(0, -1)) cuts.push((cuts.at(-1) ?? 0) + x.shape[along]!);
+  return Tensor.fromOp('concat', out, xs, (g) => T.split(g, cuts, along));
+}
+
+export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  const at = axis < 0 ? axis + xs[0]!.shape.length + 1 : axis;
+  return concat(
+    xs.map((x) => reshape(x, [...x.shape.slice(0, at), 1, ...x.shape.slice(at)])),
+    at,
+  );
+}
+
+export function where(condition: NDArray, x: Input, y: Input): Tensor {
+  const like = x instanceof Tensor ? x : (y as Tensor);
+  const a = asTensor(x, like);
+  const b = asTensor(y, like);
+  const out = T.where(condition, a.value, b.value);
+  return Tensor.fromOp('where', out, [a, b], (g) => [
+    a.requiresGrad ? unbroadcast(T.where(condition, g, 0), a.shape) : null,
+    b.requiresGrad ? unbroadcast(T.where(condition, 0, g), b.shape) : null,
+  ]);
+}
+
+/** PyTorch's gather / NumPy's take_along_axis; the gradient is scattered (and summed) back to the picked places. */
+export function gather(x: Tensor, indices: NDArray, axis: number): Tensor {
+  const out = T.takeAlongAxis(x.value, indices, axis);
+  return Tensor.fromOp('gather', out, [x], (g) => [scatterAdd(x.shape, x.dtype, indices, g, axis)]);
+}
+
+/** Rows (or slices along `axis`) picked by integer indices, as an embedding lookup; repeated picks sum their gradients. */
+export function take(x: Tensor, indices: NDArray, axis = 0): Tensor {
+  const out = T.take(x.value, indices, axis);
+  return Tensor.fromOp('take', out, [x], (g) => {
+    const along = axis < 0 ? axis + x.shape.length : axis;
+    const flatIdx = indices.reshape(-1);
+    const rows = g.reshape([...x.shape.slice(0, along), flatIdx.size, ...x.shape.slice(along + 1)]);
+    const grad = T.zeros(x.shape, x.dtype);
+    const idx = flatIdx.toTypedArray();
+    for (let i = 0; i < idx.length; i++) {
+      const target = grad.slice(...x.shape.map((_, k) => (k === along ? idx[i]! : null)));
+      target.assign(T.add(target, rows.slice(...x.shape.map((_, k) => (k === along ? i : null)))));
+    }
+    return [grad];
+  });
+}
+
+function scatterAdd(
+  shape: readonly number[],
+  dtype: T.DType,
+  indices: NDArray,
+  g: NDArray,
+  axis: number,
+): NDArray {
+  const along = axis < 0 ? axis + shape.length : axis;
+  const out = T.zeros(shape, dtype);
+  const gShape = g.shape;
+  const idx = indices.broadcastTo(gShape).toTypedArray();
+  const gv = g.toTypedArray();
+  const strides = out.strides;
+  const counter = new Array<number>(gShape.length).fill(0);
+  for (let flat = 0; flat < gv.length; flat++) {
+    let at = 0;
+    for (let k = 0; k < gShape.length; k++) {
+      const i = k === along ? (idx[flat]! < 0 ? idx[flat]! + shape[k]! : idx[flat]!) : counter[k]!;
+      at += i * strides[k]!;
+    }
+    out.data[at]! += gv[flat]!;
+    for (let k = gShape.length - 1; k >= 0; k--) {
+      if (++counter[k]! < gShape[k]!) break;
+      counter[k] = 0;
+    }
+  }
+  return out;
+}
+
+function keepShape(shape: readonly number[], options: ReduceOptions): number[] {
+  const rank = shape.length;
+  const axes =
+    options.axis === undefined
+      ? shape.map((_, i) => i)
+      : (typeof options.axis === 'number' ? [options.axis] : [...options.axis]).map((a) =>
+          a < 0 ? a + rank : a,
+        );
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+/** A reduced gradient (or value) broadcast back over the reduced axes to `shape`, as a fresh array. */
+function expandTo(g: NDArray, shape: readonly number[], options: ReduceOptions): NDArray {
+  return g.reshape(keepShape(shape, options)).broadcastTo(shape).clone();
+}

@@ -1,0 +1,82 @@
+import type { TypedArray } from '@mle/tensor';
+import type { Parameter } from '../nn/module.js';
+
+/**
+ * The optimizer interface of torch.optim: `step()` updates every parameter from its `.grad` in place
+ * (the arrays keep their identity), `zeroGrad()` clears the gradients, and `lr` may be changed between
+ * steps by a schedule.
+ */
+export abstract class Optimizer {
+  lr: number;
+  protected readonly params: readonly Parameter[];
+  /** Per-parameter state arrays (momentum, squared averages), created on first use. */
+  private readonly state = new Map<Parameter, Map<string, Float64Array>>();
+  protected stepCount = 0;
+
+  constructor(params: Iterable<Parameter>, lr: number) {
+    this.params = [...params];
+    if (this.params.length === 0) throw new Error(`${this.constructor.name}: no parameters to optimize`);
+    if (!(lr > 0))
+      throw new RangeError(`${this.constructor.name}: learning rate must be positive, got ${lr}`);
+    this.lr = lr;
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+
+  step(): void {
+    this.stepCount++;
+    for (const p of this.params) {
+      if (!p.grad) continue;
+      const value = p.value.data;
+      const grad = p.grad.contiguous().toTypedArray();
+      this.update(value, grad, (name) => this.buffer(p, name, value.length));
+    }
+  }
+
+  /** Updates one parameter's values in place from its gradient. */
+  protected abstract update(
+    value: TypedArray,
+    grad: TypedArray,
+    buffer: (name: string) => Float64Array,
+  ): void;
+
+  private buffer(p: Parameter, name: string, length: number): Float64Array {
+    let perParam = this.state.get(p);
+    if (!perParam) {
+      perParam = new Map();
+      this.state.set(p, perParam);
+    }
+    let b = perParam.get(name);
+    if (!b) {
+      b = new Float64Array(length);
+      perParam.set(name, b);
+    }
+    return b;
+  }
+}
+
+/**
+ * Scales all gradients together so their global L2 norm is at most maxNorm (Pascanu et al., 2013);
+ * returns the norm before clipping. A non-finite norm is an error: clipping cannot repair it.
+ */
+export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number): number {
+  const list = [...params].filter((p) => p.grad);
+  let total = 0;
+  for (const p of list) {
+    const g = p.grad!.toTypedArray();
+    for (let i = 0; i < g.length; i++) total += g[i]! * g[i]!;
+  }
+  const norm = Math.sqrt(total);
+  if (!Number.isFinite(norm)) throw new RangeError(`clipGradNorm: the gradient norm is ${norm}`);
+  if (norm > maxNorm) {
+    const scale = maxNorm / (norm + 1e-6);
+    for (const p of list) {
+      const g = p.grad!.contiguous() === p.grad! ? p.grad! : p.grad!.clone();
+      for (let i = 0; i < g.size; i++) g.data[g.offset + i]! *= scale;
+      p.grad = g;
+    }
+  }
+  return norm;
+}

@@ -1,0 +1,106 @@
+import * as T from '@mle/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  Adam,
+  AdamW,
+  CosineAnnealingLR,
+  clipGradNorm,
+  LinearWarmup,
+  type Optimizer,
+  Parameter,
+  RMSProp,
+  SGD,
+  StepLR,
+} from '../src/index.js';
+
+/** One scalar parameter θ₀ = 1 whose gradient at each step is given. */
+function run(make: (p: Parameter[]) => Optimizer, grads: number[]): number[] {
+  const p = new Parameter(T.array([1], 'float64'));
+  const opt = make([p]);
+  return grads.map((g) => {
+    p.grad = T.array([g], 'float64');
+    opt.step();
+    return p.value.data[0]!;
+  });
+}
+
+describe('optimizers: two steps against updates computed by hand', () => {
+  it('SGD with weight decay', () => {
+    // g' = g + 0.1θ: θ1 = 1 − 0.5(0.2 + 0.1) = 0.85; θ2 = 0.85 − 0.5(0.4 + 0.085) = 0.6075
+    expect(run((p) => new SGD(p, { lr: 0.5, weightDecay: 0.1 }), [0.2, 0.4])).toEqual(
+      [0.85, 0.6075].map((v) => expect.closeTo(v, 12)),
+    );
+  });
+  it('SGD with momentum 0.9, heavy ball and Nesterov', () => {
+    // v1 = 0.2, θ1 = 1 − 0.1·0.2 = 0.98; v2 = 0.9·0.2 + 0.4 = 0.58, θ2 = 0.98 − 0.058 = 0.922
+    expect(run((p) => new SGD(p, { lr: 0.1, momentum: 0.9 }), [0.2, 0.4])).toEqual(
+      [0.98, 0.922].map((v) => expect.closeTo(v, 12)),
+    );
+    // Nesterov: step with g + μv: θ1 = 1 − 0.1(0.2 + 0.18) = 0.962; θ2 = 0.962 − 0.1(0.4 + 0.522) = 0.8698
+    expect(run((p) => new SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true }), [0.2, 0.4])).toEqual(
+      [0.962, 0.8698].map((v) => expect.closeTo(v, 12)),
+    );
+  });
+  it('RMSProp', () => {
+    // s1 = 0.01·0.04 = 4e-4, θ1 = 1 − 0.01·0.2/0.02 = 0.9; s2 = 0.99·4e-4 + 0.01·0.16 = 1.996e-3, θ2 = 0.9 − 0.01·0.4/√1.996e-3
+    const expected2 = 0.9 - (0.01 * 0.4) / Math.sqrt(1.996e-3);
+    expect(run((p) => new RMSProp(p, { lr: 0.01, eps: 0 }), [0.2, 0.4])).toEqual(
+      [0.9, expected2].map((v) => expect.closeTo(v, 10)),
+    );
+  });
+  it('Adam with bias correction', () => {
+    // step 1: m = 0.02, v = 4e-5; m̂ = 0.2, v̂ = 0.04 → θ1 = 1 − 0.1·0.2/0.2 = 0.9 (the first step is always lr·sign(g))
+    // step 2: m = 0.058, v = 0.999·4e-5 + 0.001·0.16 = 1.9996e-4; m̂ = 0.058/0.19, v̂ = 1.9996e-4/1.999e-3
+    const m2 = 0.058 / 0.19;
+    const v2 = 1.9996e-4 / (1 - 0.999 ** 2);
+    expect(run((p) => new Adam(p, { lr: 0.1, eps: 0 }), [0.2, 0.4])).toEqual(
+      [0.9, 0.9 - (0.1 * m2) / Math.sqrt(v2)].map((v) => expect.closeTo(v, 10)),
+    );
+  });
+  it('AdamW decays the weights directly, Adam adds the decay to the gradient', () => {
+    // AdamW step 1: θ = 1 − 0.1·0.5·1 = 0.95, then − 0.1·sign(g) = 0.85
+    expect(run((p) => new AdamW(p, { lr: 0.1, weightDecay: 0.5, eps: 0 }), [0.2])[0]).toBeCloseTo(0.85, 12);
+    // Adam with L2: g' = 0.2 + 0.5 = 0.7, first step − lr·sign(g') = 0.9
+    expect(run((p) => new Adam(p, { lr: 0.1, weightDecay: 0.5, eps: 0 }), [0.2])[0]).toBeCloseTo(0.9, 12);
+  });
+});
+
+describe('gradient clipping and schedules', () => {
+  it('clips the global norm and reports the norm before clipping', () => {
+    const a = new Parameter(T.array([3], 'float64'));
+    const b = new Parameter(T.array([4], 'float64'));
+    a.grad = T.array([3], 'float64');
+    b.grad = T.array([4], 'float64');
+    expect(clipGradNorm([a, b], 1)).toBe(5);
+    expect(a.grad.item()).toBeCloseTo(0.6, 6);
+    expect(b.grad.item()).toBeCloseTo(0.8, 6);
+    b.grad = T.array([Number.NaN], 'float64');
+    expect(() => clipGradNorm([a, b], 1)).toThrow('clipGradNorm: the gradient norm is NaN');
+  });
+
+  it('StepLR, cosine and warm-up follow their formulas', () => {
+    const opt = () => new SGD([new Parameter(T.array([0]))], { lr: 1 });
+    const step = new StepLR(opt(), { stepSize: 2, gamma: 0.5 });
+    const cosine = new CosineAnnealingLR(opt(), { tMax: 4 });
+    const warm = new LinearWarmup(opt(), { warmup: 4 });
+    const seq = (s: { step(): void; lr: number }, n: number) =>
+      Array.from({ length: n }, () => {
+        s.step();
+        return s.lr;
+      });
+    expect(seq(step, 4)).toEqual([1, 0.5, 0.5, 0.25]);
+    expect(seq(cosine, 4).map((v) => Number(v.toFixed(6)))).toEqual([0.853553, 0.5, 0.146447, 0]);
+    expect(warm.lr).toBe(0.25);
+    expect(seq(warm, 4)).toEqual([0.5, 0.75, 1, 1]);
+  });
+
+  it('refuses a bad configuration', () => {
+    expect(() => new SGD([], { lr: 0.1 })).toThrow('SGD: no parameters to optimize');
+    expect(() => new Adam([new Parameter(T.array([0]))], { lr: 0 })).toThrow(
+      'Adam: learning rate must be positive, got 0',
+    );
+    expect(() => new SGD([new Parameter(T.array([0]))], { lr: 0.1, nesterov: true })).toThrow(
+      'Nesterov needs momentum',
+    );
+  });
+});
