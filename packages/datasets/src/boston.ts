@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { DatasetError } from './errors.js';
-import { expectCount, finiteNumber, packageDir, readJsonArray } from './files.js';
+import { finiteNumber, packageDir, readJsonArray } from './files.js';
 import type { RegressionDataset } from './tabular.js';
 
 const FEATURES = [
