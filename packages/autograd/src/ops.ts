@@ -79,7 +79,15 @@ export const abs = unary('abs', T.abs, (g, a) =>
 );
 export const tanh = unary('tanh', T.tanh, (g, _a, out) => T.mul(g, T.sub(1, T.mul(out, out))));
 export const sigmoid = unary('sigmoid', T.sigmoid, (g, _a, out) => T.mul(g, T.mul(out, T.sub(1, out))));
-export const relu = unary('relu', T.relu, (g, a) => T.where(T.greater(a, 0), g, 0));
+/** max(x, 0); its backward pass is one fused loop (the hot path of every ReLU network). */
+export const relu = unary('relu', T.relu, (g, a) => {
+  const gv = g.toReadonlyTypedArray();
+  const av = a.toReadonlyTypedArray();
+  const out = T.zeros(a.shape, g.dtype);
+  const o = out.data;
+  for (let i = 0; i < o.length; i++) o[i] = av[i]! > 0 ? gv[i]! : 0;
+  return out;
+});
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
 /** GELU x·Φ(x); d/dx = Φ(x) + x·φ(x). The tanh form differentiates its own formula. */

@@ -203,6 +203,14 @@ export class NDArray {
     return out;
   }
 
+  /**
+   * The elements in row-major order without copying when the view is contiguous (a subarray of the
+   * buffer, shared: do not write to it), else a fresh copy. For kernels that only read.
+   */
+  toReadonlyTypedArray(): TypedArray {
+    return this.isContiguous ? this.data.subarray(this.offset, this.offset + this.size) : this.toTypedArray();
+  }
+
   clone(): NDArray {
     return new NDArray(this.toTypedArray(), this.shape, { dtype: this.dtype });
   }

@@ -21,7 +21,7 @@ function rowsOf(op: string, a: NDArray, options: ReduceOptions): Rows {
   const axes = normalizeAxes(op, options.axis, a.rank);
   const kept = a.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   // Reduced axes moved last, then one copy: every output's inputs become one contiguous run.
-  const data = a.transpose(...kept, ...axes).toTypedArray();
+  const data = a.transpose(...kept, ...axes).toReadonlyTypedArray();
   const length = axes.reduce((n, i) => n * a.shape[i]!, 1);
   const shape = options.keepdims
     ? a.shape.map((d, i) => (axes.includes(i) ? 1 : d))
@@ -35,8 +35,28 @@ function result(values: Float64Array, shape: number[], dtype: DType): NDArray {
   return new NDArray(out, shape, { dtype });
 }
 
+/**
+ * Sums over the leading axes of a contiguous array (bias gradients, batch totals) without the transposing
+ * copy of rowsOf: out[j] = Σᵢ data[i·inner + j] walks memory in order.
+ */
+function sumLeading(a: NDArray, options: ReduceOptions): NDArray | undefined {
+  const axes = normalizeAxes('sum', options.axis, a.rank);
+  if (!a.isContiguous || axes.length === a.rank || axes.some((axis, i) => axis !== i)) return undefined;
+  const outerCount = axes.reduce((n, i) => n * a.shape[i]!, 1);
+  const inner = a.size / Math.max(outerCount, 1);
+  const out = new Float64Array(inner);
+  const data = a.data;
+  for (let i = 0, k = a.offset; i < outerCount; i++) for (let j = 0; j < inner; j++, k++) out[j]! += data[k]!;
+  const shape = options.keepdims
+    ? a.shape.map((d, i) => (i < axes.length ? 1 : d))
+    : a.shape.slice(axes.length);
+  return result(out, shape, floatResult(a.dtype));
+}
+
 /** Sums accumulate in float64. Integer and bool input gives float64 (NumPy would give int64). */
 export function sum(a: NDArray, options: ReduceOptions = {}): NDArray {
+  const leading = a.size > 0 ? sumLeading(a, options) : undefined;
+  if (leading) return leading;
   const { data, outer, length, shape } = rowsOf('sum', a, options);
   const out = new Float64Array(outer);
   for (let r = 0, k = 0; r < outer; r++) {
@@ -187,7 +207,7 @@ function alongAxis(
   const along = normalizeAxis(op, axis, a.rank);
   const order = [...a.shape.keys()].filter((i) => i !== along).concat(along);
   const moved = a.transpose(...order);
-  const data = moved.toTypedArray();
+  const data = moved.toReadonlyTypedArray();
   const length = a.shape[along]!;
   const out = new Float64Array(data.length);
   for (let base = 0; base < data.length; base += length) rowFn(data, base, length, out);

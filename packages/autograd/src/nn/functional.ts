@@ -31,21 +31,45 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
       `conv2d: a ${kh}×${kw} kernel does not fit input ${shapeText(x.shape)} with padding ${padding}`,
     );
   const K = C * kh * kw;
+  const P = OH * OW;
   const geometry = { N, C, H, W, kh, kw, stride, padding, OH, OW };
-  const cols = T.zeros([N * OH * OW, K], x.dtype);
+  const cols = T.zeros([N * P, K], x.dtype);
   im2col(x.value.contiguous(), cols.data, geometry);
   const w2d = weight.value.reshape(O, K);
-  let y = T.matmul(cols, w2d.T);
-  if (bias) y = T.add(y, bias.value);
-  const out = y.reshape(N, OH, OW, O).transpose(0, 3, 1, 2).contiguous();
+  // The product comes out as [N·P, O] (pixel-major); one pass adds the bias and lays it out as NCHW.
+  const y = T.matmul(cols, w2d.T).data;
+  const b = bias?.value.toReadonlyTypedArray();
+  const out = T.zeros([N, O, OH, OW], x.dtype);
+  const o4 = out.data;
+  for (let n = 0, r = 0; n < N; n++) {
+    for (let p = 0; p < P; p++) {
+      for (let o = 0; o < O; o++, r++) o4[(n * O + o) * P + p] = y[r]! + (b ? b[o]! : 0);
+    }
+  }
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return Tensor.fromOp('conv2d', out, inputs, (g) => {
-    const g2d = g.transpose(0, 2, 3, 1).reshape(N * OH * OW, O);
+    // One pass over ∂L/∂out gives it pixel-major (for ∂L/∂x), channel-major (for ∂L/∂W) and its channel
+    // sums (∂L/∂b), instead of two transposing copies and a reduction.
+    const gv = g.toReadonlyTypedArray();
+    const g2d = T.zeros([N * P, O], x.dtype);
+    const g2dT = T.zeros([O, N * P], x.dtype);
+    const gb = T.zeros([O], x.dtype);
+    for (let n = 0, i = 0; n < N; n++) {
+      for (let o = 0; o < O; o++) {
+        let total = 0;
+        for (let p = 0; p < P; p++, i++) {
+          const v = gv[i]!;
+          g2d.data[(n * P + p) * O + o] = v;
+          g2dT.data[o * N * P + n * P + p] = v;
+          total += v;
+        }
+        gb.data[o]! += total;
+      }
+    }
     const gx = x.requiresGrad ? T.zeros(x.shape, x.dtype) : null;
     if (gx) col2im(T.matmul(g2d, w2d).data, gx.data, geometry);
-    const gw = weight.requiresGrad ? T.matmul(g2d.T, cols).reshape(O, C, kh, kw) : null;
-    const gb = bias?.requiresGrad ? T.sum(g2d, { axis: 0 }) : null;
-    return bias ? [gx, gw, gb] : [gx, gw];
+    const gw = weight.requiresGrad ? T.matmul(g2dT, cols).reshape(O, C, kh, kw) : null;
+    return bias ? [gx, gw, bias.requiresGrad ? gb : null] : [gx, gw];
   });
 }
 
@@ -71,12 +95,24 @@ function im2col(x: NDArray, cols: TypedArray, g: Geometry): void {
     for (let oh = 0; oh < g.OH; oh++) {
       for (let ow = 0; ow < g.OW; ow++, row += K) {
         let col = row;
+        const top = oh * g.stride - g.padding;
+        const left = ow * g.stride - g.padding;
+        if (top >= 0 && left >= 0 && top + g.kh <= g.H && left + g.kw <= g.W) {
+          // The whole window lies in the image: no bounds checks in the hot loop.
+          for (let c = 0; c < g.C; c++) {
+            let at = base + ((n * g.C + c) * g.H + top) * g.W + left;
+            for (let i = 0; i < g.kh; i++, at += g.W) {
+              for (let j = 0; j < g.kw; j++) cols[col++] = src[at + j]!;
+            }
+          }
+          continue;
+        }
         for (let c = 0; c < g.C; c++) {
           const plane = base + (n * g.C + c) * g.H * g.W;
           for (let i = 0; i < g.kh; i++) {
-            const ih = oh * g.stride - g.padding + i;
+            const ih = top + i;
             for (let j = 0; j < g.kw; j++, col++) {
-              const iw = ow * g.stride - g.padding + j;
+              const iw = left + j;
               cols[col] = ih >= 0 && ih < g.H && iw >= 0 && iw < g.W ? src[plane + ih * g.W + iw]! : 0;
             }
           }
@@ -93,12 +129,23 @@ function col2im(cols: TypedArray, dx: TypedArray, g: Geometry): void {
     for (let oh = 0; oh < g.OH; oh++) {
       for (let ow = 0; ow < g.OW; ow++, row += K) {
         let col = row;
+        const top = oh * g.stride - g.padding;
+        const left = ow * g.stride - g.padding;
+        if (top >= 0 && left >= 0 && top + g.kh <= g.H && left + g.kw <= g.W) {
+          for (let c = 0; c < g.C; c++) {
+            let at = ((n * g.C + c) * g.H + top) * g.W + left;
+            for (let i = 0; i < g.kh; i++, at += g.W) {
+              for (let j = 0; j < g.kw; j++) dx[at + j]! += cols[col++]!;
+            }
+          }
+          continue;
+        }
         for (let c = 0; c < g.C; c++) {
           const plane = (n * g.C + c) * g.H * g.W;
           for (let i = 0; i < g.kh; i++) {
-            const ih = oh * g.stride - g.padding + i;
+            const ih = top + i;
             for (let j = 0; j < g.kw; j++, col++) {
-              const iw = ow * g.stride - g.padding + j;
+              const iw = left + j;
               if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) dx[plane + ih * g.W + iw]! += cols[col]!;
             }
           }

@@ -80,8 +80,8 @@ export function matmul(a: NDArray, b: NDArray, options: MatmulOptions = {}): NDA
   const kernel = a.dtype === 'float32' ? MATMUL_KERNELS[options.kernel ?? defaultKernel(m, k, n)] : undefined;
   for (let t = 0; t < count; t++) {
     const index = unravel(t, batch);
-    const x = av.slice(...index).toTypedArray();
-    const y = bv.slice(...index).toTypedArray();
+    const x = av.slice(...index).toReadonlyTypedArray();
+    const y = bv.slice(...index).toReadonlyTypedArray();
     out.set(
       kernel ? kernel(x as Float32Array, y as Float32Array, m, k, n) : matmulGeneric(x, y, m, k, n, a.dtype),
       t * m * n,
