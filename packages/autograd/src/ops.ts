@@ -163,11 +163,22 @@ export function max(x: Tensor, options: ReduceOptions = {}): Tensor {
   });
 }
 
+/** Minimum over axes: −max(−x). */
+export const min = (x: Tensor, options: ReduceOptions = {}): Tensor => neg(max(neg(x), options));
+
+/** Element-wise minimum: −maximum(−a, −b). */
+export const minimum = (a: Input, b: Input): Tensor => {
+  const like = a instanceof Tensor ? a : (b as Tensor);
+  return neg(maximum(neg(asTensor(a, like)), neg(asTensor(b, like))));
+};
+
 /** Population variance, composed from differentiable ops. */
 export function variance(x: Tensor, options: ReduceOptions = {}): Tensor {
   const centred = sub(x, mean(x, { axis: options.axis, keepdims: true }));
   return mean(mul(centred, centred), options);
 }
+
+export const std = (x: Tensor, options: ReduceOptions = {}): Tensor => sqrt(variance(x, options));
 
 export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
   const out = T.logsumexp(x.value, options);

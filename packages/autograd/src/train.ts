@@ -174,5 +174,10 @@ export async function learningCurveSvg(history: readonly EpochRecord[], title: s
     series('train error %', (r) => 100 * (1 - r.trainAccuracy)),
     series('dev error %', (r) => (r.devAccuracy === undefined ? undefined : 100 * (1 - r.devAccuracy))),
   ].filter((s) => s.points.length > 0);
-  return lineChartSvg({ title, x: { label: 'epoch' }, y: { label: 'error (%)', log: true }, series: lines });
+  return lineChartSvg({
+    title,
+    x: { label: 'epoch', format: 'd' },
+    y: { label: 'error (%)', log: true },
+    series: lines,
+  });
 }
