@@ -41,8 +41,10 @@ export {
   ReLU,
   Sequential,
   Sigmoid,
+  Softmax,
   Tanh,
 } from './nn/layers.js';
+export { cnn as mnistCnn, type MnistArrays, mlp as mnistMlp, mnistArrays } from './mnist-models.js';
 export { Module, Parameter } from './nn/module.js';
 export * from './ops.js';
 export { clipGradNorm, Optimizer } from './optim/optimizer.js';

@@ -234,6 +234,17 @@ export class Sigmoid extends Module {
   }
 }
 
+/** Softmax over one axis (the last by default): turns logits into probabilities, e.g. at the end of an exported model. */
+export class Softmax extends Module {
+  constructor(readonly axis = -1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return ops.softmax(x, this.axis);
+  }
+}
+
 export class GELU extends Module {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
