@@ -19,7 +19,9 @@ async function accuracy(bytes: Uint8Array, x: T.NDArray, y: T.NDArray): Promise<
     const logits = (await session.run({ input: x })).output!;
     const predicted = T.argmax(T.fromTypedArray(logits.data as Float32Array, [...logits.dims]), 1).data;
     const labels = y.toTypedArray();
-    return predicted.reduce((n, p, i) => n + (p === labels[i] ? 1 : 0), 0) / labels.length;
+    let correct = 0;
+    for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
+    return correct / labels.length;
   } finally {
     await session.release();
   }
