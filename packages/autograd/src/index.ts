@@ -9,6 +9,7 @@ export {
   worstExamples,
 } from './diagnostics.js';
 export { type GradcheckResult, gradcheck } from './gradcheck.js';
+export { cnn as mnistCnn, type MnistArrays, mlp as mnistMlp, mnistArrays } from './mnist-models.js';
 export {
   bceWithLogits,
   type Conv2dOptions,
@@ -44,7 +45,6 @@ export {
   Softmax,
   Tanh,
 } from './nn/layers.js';
-export { cnn as mnistCnn, type MnistArrays, mlp as mnistMlp, mnistArrays } from './mnist-models.js';
 export { Module, Parameter } from './nn/module.js';
 export * from './ops.js';
 export { clipGradNorm, Optimizer } from './optim/optimizer.js';
