@@ -24,5 +24,5 @@ export {
   summarize,
   type ValueSummary,
 } from './reader.js';
-export { type Feed, OnnxSession, type SessionOptions, toNDArray } from './runtime.js';
+export { type Feed, OnnxSession, type OutputTensor, type SessionOptions, toNDArray } from './runtime.js';
 export { IR_VERSION, OPSET } from './schema.js';

@@ -17,7 +17,9 @@ export interface QuantizationReport {
  * alpha = beta = 1) whose weight is a constant gets that weight stored as int8 with one symmetric scale
  * per output column (s_n = max|W[:, n]| / 127); at run time the activation is quantized to uint8 by
  * DynamicQuantizeLinear, multiplied exactly in integers by MatMulInteger, and rescaled:
- *   Y = float(MatMulInteger(Xq, Wq, x_zero, 0)) · (x_scale · s_n)  (+ bias for Gemm).
+ *   Y = float(MatMulInteger(Xq, Wq, x_zero)) · (x_scale · s_n)  (+ bias for Gemm).
+ * The weight's zero point is left out (it is 0): with it, onnxruntime does not fuse the pattern into its
+ * DynamicQuantizeMatMul kernel, and int8 ran no faster than float32 (measured 1.01× at batch 32; 1.55× without).
  */
 export function quantizeDynamicInt8(source: Uint8Array): { bytes: Uint8Array; report: QuantizationReport } {
   const model = decodeModel(source);
@@ -50,14 +52,12 @@ export function quantizeDynamicInt8(source: Uint8Array): { bytes: Uint8Array; re
     const { q, scales } = quantizeColumns(kByN.values, K, N);
     const wq = fresh(`${weight.name}_int8`);
     const ws = fresh(`${weight.name}_scale`);
-    const wz = fresh(`${weight.name}_zero`);
     graph.initializer.push(
       { name: wq, dataType: DataType.INT8, dims: [K, N], rawData: Array.from(new Uint8Array(q.buffer)) },
       { name: ws, dataType: DataType.FLOAT, dims: [N], rawData: Array.from(new Uint8Array(scales.buffer)) },
-      { name: wz, dataType: DataType.INT8, dims: [N], rawData: new Array<number>(N).fill(0) },
     );
     report.floatWeightBytes += K * N * 4;
-    report.int8WeightBytes += K * N + N * 4 + N;
+    report.int8WeightBytes += K * N + N * 4;
 
     const x = node.input[0];
     let xq = quantizedInputs.get(x);
@@ -79,7 +79,7 @@ export function quantizeDynamicInt8(source: Uint8Array): { bytes: Uint8Array; re
       {
         opType: 'MatMulInteger',
         name: fresh('MatMulInteger'),
-        input: [xq[0], wq, xq[2], wz],
+        input: [xq[0], wq, xq[2]],
         output: [product],
       },
       {

@@ -8,6 +8,9 @@ export interface SessionOptions {
   interOpThreads?: number;
 }
 
+/** An output of `run`: onnxruntime's tensor (type, dims, data). */
+export type OutputTensor = ort.Tensor;
+
 /** What a feed may be: our NDArray, an onnxruntime Tensor, or raw data (BigInt64Array → int64) with dims. */
 export type Feed = NDArray | ort.Tensor | { data: ort.Tensor.DataType; dims: readonly number[] };
 
