@@ -1,0 +1,36 @@
+export { type BatcherOptions, DynamicBatcher, type InferRequest } from './batcher.js';
+export { type Clock, FakeClock, systemClock } from './clock.js';
+export {
+  DATATYPE_OF,
+  isValidModelName,
+  type ModelConfig,
+  ModelConfigSchema,
+  parseModelConfig,
+} from './config.js';
+export { DeadlineExceeded, Overloaded, ServingError, type ServingErrorCode } from './errors.js';
+export { OnnxModelRuntime } from './onnx-runtime.js';
+export {
+  DEFAULT_RUNTIMES,
+  ModelRepository,
+  type ModelStatus,
+  type RepositoryOptions,
+  type RuntimeFactory,
+  type ServedModel,
+} from './repository.js';
+export {
+  ARRAY_OF,
+  type Datatype,
+  elementCount,
+  type ModelRuntime,
+  type ModelSignature,
+  type NamedTensor,
+  type TensorSpec,
+  type TensorValues,
+} from './runtime.js';
+export {
+  fileSystemHandler,
+  savedNames,
+  saveLayersModel,
+  TfjsModelRuntime,
+  tfjsBackend,
+} from './tfjs-runtime.js';

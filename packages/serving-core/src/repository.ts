@@ -1,0 +1,240 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamicBatcher } from './batcher.js';
+import { type Clock, systemClock } from './clock.js';
+import { DATATYPE_OF, isValidModelName, type ModelConfig, parseModelConfig } from './config.js';
+import { ServingError } from './errors.js';
+import { OnnxModelRuntime } from './onnx-runtime.js';
+import type { ModelRuntime, ModelSignature } from './runtime.js';
+import { TfjsModelRuntime } from './tfjs-runtime.js';
+
+/** Makes the runtime for one version directory of a model. */
+export type RuntimeFactory = (versionDir: string, config: ModelConfig) => ModelRuntime;
+
+export const DEFAULT_RUNTIMES: Record<ModelConfig['platform'], RuntimeFactory> = {
+  onnxruntime_onnx: (dir) => new OnnxModelRuntime(join(dir, 'model.onnx')),
+  tfjs_layers: (dir) => new TfjsModelRuntime(join(dir, 'model.json')),
+};
+
+/** A model version that is loaded and serving. */
+export interface ServedModel {
+  name: string;
+  version: number;
+  config: ModelConfig;
+  signature: ModelSignature;
+  platform: string;
+  batcher: DynamicBatcher;
+}
+
+export interface ModelStatus {
+  name: string;
+  state: 'READY' | 'UNAVAILABLE';
+  version?: number;
+  reason?: string;
+}
+
+export interface RepositoryOptions {
+  root: string;
+  runtimes?: Partial<Record<ModelConfig['platform'], RuntimeFactory>>;
+  clock?: Clock;
+  /** How often to look for new versions, in ms; 0 turns polling off. */
+  pollMs?: number;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+  onBatch?: (model: string, rows: number, requests: number, ms: number) => void;
+}
+
+/**
+ * A model repository laid out as Triton's: `<root>/<model>/config.json` and `<root>/<model>/<version>/…`.
+ * Every model is loaded at start (its latest version); a model that fails to load is UNAVAILABLE with the
+ * reason, and the others still serve. Polling loads a new version beside the old one and swaps only once it is
+ * ready, then drains and releases the old one: a half-loaded model is never served. Requests find models by
+ * name in a map; a name from a request never becomes a path.
+ */
+export class ModelRepository {
+  private readonly served = new Map<string, { model: ServedModel; runtime: ModelRuntime }>();
+  private readonly failed = new Map<string, string>();
+  private readonly clock: Clock;
+  private cancelPoll: (() => void) | undefined;
+  private polling: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: RepositoryOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Loads every model found; resolves when each is READY or UNAVAILABLE, then starts polling. */
+  async start(): Promise<void> {
+    await this.scan();
+    this.schedulePoll();
+  }
+
+  get(name: string): ServedModel {
+    const entry = isValidModelName(name) ? this.served.get(name) : undefined;
+    if (entry) return entry.model;
+    if (isValidModelName(name) && this.failed.has(name)) {
+      throw new ServingError('MODEL_NOT_READY', `model ${name} is not ready: ${this.failed.get(name)}`);
+    }
+    throw new ServingError('MODEL_NOT_FOUND', `no model named ${JSON.stringify(name)}`);
+  }
+
+  status(): ModelStatus[] {
+    const ready = [...this.served.values()].map(({ model }) => ({
+      name: model.name,
+      state: 'READY' as const,
+      version: model.version,
+    }));
+    const unavailable = [...this.failed]
+      .filter(([name]) => !this.served.has(name))
+      .map(([name, reason]) => ({ name, state: 'UNAVAILABLE' as const, reason }));
+    return [...ready, ...unavailable].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** True when every model found on disk is serving. */
+  get ready(): boolean {
+    return this.served.size > 0 && [...this.failed.keys()].every((name) => this.served.has(name));
+  }
+
+  /** Looks for new or changed versions now (the poll timer calls this). */
+  poll(): Promise<void> {
+    this.polling ??= this.scan().finally(() => {
+      this.polling = undefined;
+    });
+    return this.polling;
+  }
+
+  /** Stops polling, drains every batcher, releases every runtime. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.cancelPoll?.();
+    await this.polling;
+    const entries = [...this.served.values()];
+    this.served.clear();
+    await Promise.all(entries.map((e) => retire(e)));
+  }
+
+  private schedulePoll(): void {
+    const every = this.options.pollMs ?? 2000;
+    if (every <= 0 || this.closed) return;
+    this.cancelPoll = this.clock.setTimer(every, () => {
+      void this.poll().then(() => this.schedulePoll());
+    });
+  }
+
+  private async scan(): Promise<void> {
+    const root = this.options.root;
+    if (!existsSync(root)) throw new Error(`model repository ${root} does not exist`);
+    const names = readdirSync(root).filter(
+      (name) => isValidModelName(name) && statSync(join(root, name)).isDirectory(),
+    );
+    await Promise.all(names.map((name) => this.refresh(name)));
+    for (const name of [...this.served.keys()].filter((n) => !names.includes(n))) {
+      const entry = this.served.get(name)!;
+      this.served.delete(name);
+      this.options.log?.('model_removed', { model: name });
+      await retire(entry);
+    }
+  }
+
+  /** Loads the latest version of one model if it is not the one being served. */
+  private async refresh(name: string): Promise<void> {
+    const dir = join(this.options.root, name);
+    let config: ModelConfig;
+    let version: number | undefined;
+    try {
+      config = parseModelConfig(
+        JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')),
+        `${name}/config.json`,
+      );
+      if (config.name !== name)
+        throw new Error(
+          `${name}/config.json: name is "${config.name}", expected "${name}" (the directory name)`,
+        );
+      version = latestVersion(dir);
+      if (version === undefined) throw new Error(`${name}: no version directory (expected ${name}/1/ …)`);
+    } catch (error) {
+      this.markFailed(name, (error as Error).message);
+      return;
+    }
+    const current = this.served.get(name);
+    if (current?.model.version === version) return;
+    const factory = { ...DEFAULT_RUNTIMES, ...this.options.runtimes }[config.platform]!;
+    const runtime = factory(join(dir, String(version)), config);
+    try {
+      const signature = await runtime.load();
+      checkSignature(name, config, signature);
+      const batching = config.dynamic_batching ?? { max_queue_delay_us: 0, max_queue_size: 256 };
+      const model: ServedModel = {
+        name,
+        version,
+        config,
+        signature,
+        platform: runtime.platform,
+        batcher: new DynamicBatcher(runtime, {
+          model: name,
+          maxBatchSize: config.max_batch_size,
+          maxQueueDelayMs: batching.max_queue_delay_us / 1000,
+          maxQueueSize: batching.max_queue_size,
+          clock: this.clock,
+          onBatch: (rows, requests, ms) => this.options.onBatch?.(name, rows, requests, ms),
+        }),
+      };
+      if (this.closed) {
+        await runtime.release();
+        return;
+      }
+      this.served.set(name, { model, runtime });
+      this.failed.delete(name);
+      this.options.log?.('model_ready', { model: name, version, platform: runtime.platform });
+      if (current) await retire(current);
+    } catch (error) {
+      await runtime.release().catch(() => {});
+      this.markFailed(name, `version ${version}: ${(error as Error).message}`);
+    }
+  }
+
+  private markFailed(name: string, reason: string): void {
+    this.failed.set(name, reason);
+    this.options.log?.('model_unavailable', { model: name, reason });
+  }
+}
+
+async function retire(entry: { model: ServedModel; runtime: ModelRuntime }): Promise<void> {
+  await entry.model.batcher.shutdown();
+  await entry.runtime.release();
+}
+
+function latestVersion(dir: string): number | undefined {
+  const versions = readdirSync(dir)
+    .filter((v) => /^[1-9][0-9]*$/.test(v) && statSync(join(dir, v)).isDirectory())
+    .map(Number);
+  return versions.length > 0 ? Math.max(...versions) : undefined;
+}
+
+/** The config must describe what the model file really takes and gives. */
+function checkSignature(name: string, config: ModelConfig, signature: ModelSignature): void {
+  for (const [kind, declared, actual] of [
+    ['input', config.input, signature.inputs],
+    ['output', config.output, signature.outputs],
+  ] as const) {
+    for (const d of declared) {
+      const a = actual.find((t) => t.name === d.name);
+      if (!a)
+        throw new Error(
+          `${name}: config ${kind} "${d.name}" is not in the model (it has ${actual.map((t) => t.name).join(', ')})`,
+        );
+      if (a.datatype !== DATATYPE_OF[d.data_type])
+        throw new Error(
+          `${name}: ${kind} "${d.name}" is ${a.datatype} in the model, ${d.data_type} in the config`,
+        );
+      const dims = a.shape.slice(1);
+      if (
+        dims.length !== d.dims.length ||
+        dims.some((x, i) => x !== -1 && d.dims[i] !== -1 && x !== d.dims[i])
+      ) {
+        throw new Error(
+          `${name}: ${kind} "${d.name}" has dims [${dims}] in the model, [${d.dims}] in the config`,
+        );
+      }
+    }
+  }
+}
