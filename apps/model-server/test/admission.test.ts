@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ModelRuntime, NamedTensor } from '@mle/serving-core';
+import { describe, expect, it } from 'vitest';
+import { inferBody, startServer, tinyRepository } from './helpers.js';
+
+/** A runtime that holds every batch until released, to fill the queue on purpose. */
+function heldRuntime() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const runtime: ModelRuntime = {
+    platform: 'held',
+    load: async () => ({
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }],
+      outputs: [{ name: 'output', datatype: 'FP32', shape: [-1, 3] }],
+    }),
+    infer: async (inputs: NamedTensor[]) => {
+      await gate;
+      return [
+        {
+          name: 'output',
+          datatype: 'FP32',
+          shape: [inputs[0]!.shape[0]!, 3],
+          data: new Float32Array(inputs[0]!.shape[0]! * 3),
+        },
+      ];
+    },
+    release: async () => {},
+  };
+  return { runtime, release: () => release() };
+}
+
+describe('admission control', () => {
+  it('a full queue answers 503 with Retry-After; a request past its deadline answers 504', async () => {
+    const held = heldRuntime();
+    const server = await startServer(tinyRepository({ maxBatchSize: 1, queue: 1, delayUs: 0 }), {
+      runtime: () => held.runtime,
+      requestTimeoutMs: 50,
+    });
+    const body = inferBody([[1, 2, 3, 4]]);
+    const first = server.call('/v2/models/tiny/infer', { body }); // runs, held
+    await new Promise((r) => setTimeout(r, 20));
+    const second = server.call('/v2/models/tiny/infer', { body }); // waits in the queue (size 1)
+    await new Promise((r) => setTimeout(r, 20));
+    const third = await server.call('/v2/models/tiny/infer', { body });
+    expect(third.status).toBe(503);
+    expect(third.headers.get('retry-after')).toBe('1');
+    expect(third.json.error).toBe('model tiny: queue full (1 requests waiting); retry later');
+    await new Promise((r) => setTimeout(r, 60)); // the queued request's 50 ms deadline passes
+    held.release();
+    expect((await first).status).toBe(200);
+    const late = await second;
+    expect(late.status).toBe(504);
+    expect(late.json.error).toMatch(/^model tiny: deadline passed after \d+ ms in the queue$/);
+    await server.close();
+  });
+
+  it('SIGTERM: the process stops accepting, answers what it holds, releases the models and exits 0', async () => {
+    const root = tinyRepository({ delayUs: 300_000, maxBatchSize: 8 }); // requests wait 300 ms for batchmates
+    const child = spawn(
+      fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url)),
+      ['--conditions=@mle/source', 'src/main.ts'],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: {
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          MODEL_REPOSITORY: root,
+          POLL_MS: '0',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
+    let logs = '';
+    child.stdout!.on('data', (chunk) => {
+      logs += chunk;
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      child.on('message', (m: { listening?: number }) => m.listening && resolve(m.listening));
+      child.on('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const post = () =>
+      fetch(`http://127.0.0.1:${port}/v2/models/tiny/infer`, {
+        method: 'POST',
+        body: JSON.stringify(inferBody([[1, 2, 3, 4]])),
+      });
+    const inFlight = [post(), post(), post()];
+    await new Promise((r) => setTimeout(r, 100)); // queued in the batcher, not yet run
+    child.kill('SIGTERM');
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(await exited).toBe(0);
+    const lines = logs
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.msg === 'shutting down: no new connections, draining requests')).toBe(true);
+    expect(lines.filter((l) => l.msg === 'request').every((l) => typeof l.reqId === 'string')).toBe(true);
+    expect(lines.at(-1).msg).toBe('stopped');
+    await expect(fetch(`http://127.0.0.1:${port}/v2/health/live`)).rejects.toThrow();
+  }, 60_000);
+
+  it('refuses a bad configuration at start, naming the variable', async () => {
+    const child = spawn(
+      fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url)),
+      ['--conditions=@mle/source', 'src/main.ts'],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: { ...process.env, PORT: 'eighty', MODEL_REPOSITORY: '/nonexistent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (c) => {
+      stderr += c;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('invalid configuration: PORT:');
+  }, 30_000);
+});

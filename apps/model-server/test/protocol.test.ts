@@ -1,0 +1,197 @@
+import { rmSync } from 'node:fs';
+import { noGrad, Tensor } from '@mle/autograd';
+import * as T from '@mle/tensor';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inferBody, scratch, startServer, tinyClassifier, tinyRepository } from './helpers.js';
+
+let server: Awaited<ReturnType<typeof startServer>>;
+beforeAll(async () => {
+  server = await startServer(tinyRepository());
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('Open Inference Protocol v2 over real HTTP', () => {
+  it('server metadata, liveness and readiness', async () => {
+    expect(await server.call('/v2')).toMatchObject({
+      status: 200,
+      json: { name: 'mle-model-server', extensions: [] },
+    });
+    expect(await server.call('/v2/health/live')).toMatchObject({ status: 200, json: { live: true } });
+    expect(await server.call('/v2/health/ready')).toMatchObject({ status: 200, json: { ready: true } });
+  });
+
+  it('model metadata and readiness, with and without a version', async () => {
+    const meta = await server.call('/v2/models/tiny');
+    expect(meta.json).toEqual({
+      name: 'tiny',
+      versions: ['1'],
+      platform: 'onnxruntime_onnx',
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }],
+      outputs: [{ name: 'output', datatype: 'FP32', shape: [-1, 3] }],
+      parameters: { labels: ['a', 'b', 'c'] },
+    });
+    expect((await server.call('/v2/models/tiny/versions/1')).json).toEqual(meta.json);
+    expect(await server.call('/v2/models/tiny/ready')).toMatchObject({
+      status: 200,
+      json: { name: 'tiny', ready: true },
+    });
+    expect(await server.call('/v2/models/tiny/versions/1/ready')).toMatchObject({ status: 200 });
+    expect(await server.call('/v2/models/tiny/versions/7/ready')).toMatchObject({
+      status: 404,
+      json: { error: 'model tiny version 7 is not available (serving version 1)' },
+    });
+  });
+
+  it('infer answers in the protocol shape, equal to our forward pass (the protocol docs example, FP32)', async () => {
+    // The request of the protocol's own example: an id, nested row-major data, a requested output.
+    const body = {
+      id: '42',
+      inputs: [
+        {
+          name: 'input',
+          shape: [2, 4],
+          datatype: 'FP32',
+          data: [
+            [1, 2, 3, 4],
+            [5, 6, 7, 8],
+          ],
+        },
+      ],
+      outputs: [{ name: 'output' }],
+    };
+    const { status, json } = await server.call('/v2/models/tiny/infer', { body });
+    expect(status).toBe(200);
+    expect(Object.keys(json).sort()).toEqual(['id', 'model_name', 'model_version', 'outputs']);
+    expect(json).toMatchObject({ id: '42', model_name: 'tiny', model_version: '1' });
+    const [output] = json.outputs as { name: string; datatype: string; shape: number[]; data: number[] }[];
+    expect(output).toMatchObject({ name: 'output', datatype: 'FP32', shape: [2, 3] });
+    const ours = noGrad(() =>
+      tinyClassifier()
+        .eval()
+        .forward(
+          new Tensor(
+            T.array([
+              [1, 2, 3, 4],
+              [5, 6, 7, 8],
+            ]),
+          ),
+        ),
+    ).value.data;
+    output!.data.forEach((v, i) => expect(v).toBeCloseTo(ours[i]!, 6));
+    expect((await server.call('/v2/models/tiny/versions/1/infer', { body })).status).toBe(200);
+  });
+
+  it('refuses bad requests with 400/404/413, naming the field', async () => {
+    const bad = async (body: unknown) => server.call('/v2/models/tiny/infer', { body });
+    const tensor = (over: Record<string, unknown>) => ({
+      inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4], ...over }],
+    });
+    expect(await bad(tensor({ datatype: 'UINT32' }))).toMatchObject({
+      status: 400,
+      json: {
+        error: 'inputs[0] (input).datatype: "UINT32" is not supported; expected one of FP32, INT32, INT64',
+      },
+    });
+    expect(await bad(tensor({ data: [1, 2, 3] }))).toMatchObject({
+      status: 400,
+      json: { error: 'inputs[0] (input).data: 3 values for shape [1,4] (expected 4)' },
+    });
+    expect(await bad(tensor({ data: [1, 2, null, 4] }))).toMatchObject({
+      status: 400,
+      json: { error: 'inputs[0] (input).data[2]: null is not a finite number' },
+    });
+    expect(await bad(tensor({ data: [1, 2, 'x', 4] }))).toMatchObject({
+      status: 400,
+      json: { error: 'inputs[0] (input).data[2]: "x" is not a finite number' },
+    });
+    expect(await bad(tensor({ shape: [1, 5], data: [1, 2, 3, 4, 5] }))).toMatchObject({
+      status: 400,
+      json: { error: 'inputs (input).shape: [1,5], model expects [batch, 4]' },
+    });
+    expect(await bad(tensor({ name: 'x' }))).toMatchObject({
+      status: 400,
+      json: { error: 'inputs: model tiny has no input "x" (it takes input)' },
+    });
+    expect(await bad({ inputs: [] })).toMatchObject({ status: 400 });
+    expect((await bad({ inputs: [] })).json.error).toMatch(/^inputs: /);
+    expect(await bad(tensor({ shape: [9, 4], data: new Array(36).fill(0) }))).toMatchObject({
+      status: 400,
+      json: { error: 'model tiny: batch of 9 rows, max_batch_size is 8' },
+    });
+    expect(await server.call('/v2/models/nope/infer', { body: tensor({}) })).toMatchObject({
+      status: 404,
+      json: { error: 'no model named "nope"' },
+    });
+    expect(await server.call('/v2/models/..%2F..%2Fetc/infer', { body: tensor({}) })).toMatchObject({
+      status: 404,
+    });
+    expect(await server.call('/v2/models/tiny/infer', { raw: '{"inputs": [' })).toMatchObject({
+      status: 400,
+    });
+    expect((await server.call('/v2/models/tiny/infer', { raw: '{"inputs": [' })).json.error).toMatch(
+      /^malformed JSON: /,
+    );
+    const huge = await server.call('/v2/models/tiny/infer', {
+      body: {
+        inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: new Array(20_000).fill(1.5) }],
+      },
+    });
+    expect(huge).toMatchObject({
+      status: 413,
+      json: { error: 'request body larger than the 65536 byte limit' },
+    });
+    expect(await server.call('/nowhere')).toMatchObject({
+      status: 404,
+      json: { error: 'no route GET /nowhere' },
+    });
+  });
+
+  it('never answers 500 and never dies, whatever the body (fast-check)', async () => {
+    const value = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null), fc.boolean());
+    const tensorArb = fc.record(
+      {
+        name: fc.oneof(fc.constant('input'), fc.string()),
+        shape: fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: 3 }),
+        datatype: fc.constantFrom('FP32', 'INT32', 'INT64', 'BOOL', 'x'),
+        data: fc.oneof(
+          fc.array(value, { maxLength: 40 }),
+          fc.array(fc.array(value, { maxLength: 5 }), { maxLength: 8 }),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    const bodyArb = fc.oneof(
+      fc.record({
+        inputs: fc.array(tensorArb, { maxLength: 3 }),
+        id: fc.option(fc.string(), { nil: undefined }),
+      }),
+      fc.jsonValue(),
+      fc.string(),
+    );
+    await fc.assert(
+      fc.asyncProperty(bodyArb, async (body) => {
+        const raw = typeof body === 'string' ? body : (JSON.stringify(body) ?? 'null');
+        const { status } = await server.call('/v2/models/tiny/infer', { raw });
+        expect([200, 400, 404, 413]).toContain(status);
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+    expect((await server.call('/v2/models/tiny/infer', { body: inferBody([[1, 2, 3, 4]]) })).status).toBe(
+      200,
+    );
+  });
+
+  it('exposes Prometheus metrics by route, model and status, and batch sizes', async () => {
+    const { text, headers } = await server.call('/metrics');
+    expect(headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/mle_http_requests_total\{route="infer",model="tiny",status="200"\} \d+/);
+    expect(text).toMatch(/mle_http_requests_total\{route="infer",model="tiny",status="400"\} \d+/);
+    expect(text).toContain('mle_http_request_duration_seconds_bucket');
+    expect(text).toMatch(/mle_inference_batch_size_count\{model="tiny"\} \d+/);
+    expect(text).toContain('mle_inference_queue_depth{model="tiny"} 0');
+  });
+});
