@@ -3,7 +3,7 @@ import { type ModelRepository, type ServedModel, ServingError } from '@mle/servi
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
-import { decodeInputs, encodeOutput, RequestError } from './protocol.js';
+import { decodeBinaryRequest, decodeInputs, encodeOutput, RequestError } from './protocol.js';
 
 export interface ServerOptions {
   repository: ModelRepository;
@@ -68,7 +68,7 @@ export function createServer(options: ServerOptions): express.Express {
   };
 
   app.get('/v2', route('server'), (_req, res) => {
-    res.json({ name: 'mle-model-server', version: VERSION, extensions: [] });
+    res.json({ name: 'mle-model-server', version: VERSION, extensions: ['binary_tensor_data'] });
   });
   app.get('/v2/health/live', route('live'), (_req, res) => {
     res.json({ live: true });
@@ -114,10 +114,18 @@ export function createServer(options: ServerOptions): express.Express {
     ready,
   );
 
+  // JSON bodies, or a JSON header followed by raw tensor bytes when Inference-Header-Content-Length is set.
   const json = express.json({ limit: options.maxBodyBytes, type: () => true });
+  const raw = express.raw({ limit: options.maxBodyBytes, type: () => true });
+  const body = (req: Request, res: Response, next: NextFunction) =>
+    (req.headers['inference-header-content-length'] === undefined ? json : raw)(req, res, next);
   const infer = async (req: Request, res: Response) => {
     const model = served(req, res);
-    const request = decodeInputs(req.body);
+    const headerLength = req.headers['inference-header-content-length'];
+    const request =
+      headerLength === undefined
+        ? decodeInputs(req.body)
+        : decodeBinaryRequest(req.body as Buffer, Number(headerLength));
     checkAgainstSignature(model, request.inputs);
     const outputs = await model.batcher.infer({
       inputs: model.signature.inputs.map((spec) => request.inputs.find((t) => t.name === spec.name)!),
@@ -125,17 +133,34 @@ export function createServer(options: ServerOptions): express.Express {
     });
     const wanted = request.outputs;
     const selected = wanted ? outputs.filter((o) => wanted.includes(o.name)) : outputs;
-    res.json({
+    const head = {
       model_name: model.name,
       model_version: String(model.version),
       ...(request.id ? { id: request.id } : {}),
-      outputs: selected.map(encodeOutput),
-    });
+    };
+    if (!request.binaryOutput) {
+      res.json({ ...head, outputs: selected.map(encodeOutput) });
+      return;
+    }
+    const blobs = selected.map((o) => Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength));
+    const header = Buffer.from(
+      JSON.stringify({
+        ...head,
+        outputs: selected.map((o, i) => ({
+          name: o.name,
+          datatype: o.datatype,
+          shape: o.shape,
+          parameters: { binary_data_size: blobs[i]!.length },
+        })),
+      }),
+    );
+    res.setHeader('Inference-Header-Content-Length', String(header.length));
+    res.type('application/octet-stream').send(Buffer.concat([header, ...blobs]));
   };
   app.post(
     ['/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer'],
     route('infer'),
-    json,
+    body,
     infer,
   );
 

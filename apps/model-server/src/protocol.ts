@@ -28,8 +28,69 @@ export class RequestError extends Error {
   override name = 'RequestError';
 }
 
+export interface DecodedRequest {
+  id?: string;
+  inputs: NamedTensor[];
+  outputs?: string[];
+  /** The client asked for outputs as raw bytes (binary tensor data extension). */
+  binaryOutput: boolean;
+}
+
+const BYTES: Record<Datatype, number> = { FP32: 4, INT32: 4, INT64: 8 };
+
+/**
+ * The binary tensor data extension (as Triton's): the body is the JSON header, `Inference-Header-Content-Length`
+ * bytes long, followed by each input's raw little-endian values in order; such inputs carry
+ * `parameters.binary_data_size` instead of `data`.
+ */
+export function decodeBinaryRequest(body: Buffer, headerLength: number): DecodedRequest {
+  if (!Number.isInteger(headerLength) || headerLength < 2 || headerLength > body.length) {
+    throw new RequestError(
+      `Inference-Header-Content-Length: ${headerLength} does not fit a body of ${body.length} bytes`,
+    );
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(body.subarray(0, headerLength).toString('utf8'));
+  } catch (error) {
+    throw new RequestError(`malformed JSON header: ${(error as Error).message}`);
+  }
+  let offset = headerLength;
+  const inputs = (header as { inputs?: unknown })?.inputs;
+  if (Array.isArray(inputs)) {
+    for (const [i, input] of inputs.entries()) {
+      const size = (input as { parameters?: { binary_data_size?: unknown } })?.parameters?.binary_data_size;
+      if (size === undefined) continue;
+      const datatype = (input as { datatype?: string }).datatype as Datatype;
+      if (!Number.isInteger(size) || (size as number) < 0 || offset + (size as number) > body.length) {
+        throw new RequestError(`inputs[${i}].parameters.binary_data_size: ${size} bytes do not fit the body`);
+      }
+      if (!(datatype in BYTES) || (size as number) % BYTES[datatype] !== 0) {
+        throw new RequestError(
+          `inputs[${i}]: ${size} binary bytes are not a whole number of ${datatype} values`,
+        );
+      }
+      const bytes = new Uint8Array(body.subarray(offset, offset + (size as number)));
+      const values =
+        datatype === 'FP32'
+          ? new Float32Array(bytes.buffer)
+          : datatype === 'INT32'
+            ? new Int32Array(bytes.buffer)
+            : new BigInt64Array(bytes.buffer);
+      (input as { data?: unknown }).data =
+        datatype === 'INT64'
+          ? Array.from(values as BigInt64Array, Number)
+          : Array.from(values as Float32Array);
+      offset += size as number;
+    }
+  }
+  if (offset !== body.length)
+    throw new RequestError(`the body has ${body.length - offset} bytes after the last binary input`);
+  return decodeInputs(header);
+}
+
 /** The request's tensors as typed arrays, each checked: datatype, finite values, shape product = data length. */
-export function decodeInputs(body: unknown): { id?: string; inputs: NamedTensor[]; outputs?: string[] } {
+export function decodeInputs(body: unknown): DecodedRequest {
   const parsed = InferRequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -63,10 +124,14 @@ export function decodeInputs(body: unknown): { id?: string; inputs: NamedTensor[
     }
     return { name: input.name, datatype, shape: input.shape, data };
   });
+  const binaryOutput =
+    parsed.data.parameters?.binary_data_output === true ||
+    (parsed.data.outputs ?? []).some((o) => o.parameters?.binary_data === true);
   return {
     ...(parsed.data.id ? { id: parsed.data.id } : {}),
     inputs,
     ...(parsed.data.outputs ? { outputs: parsed.data.outputs.map((o) => o.name) } : {}),
+    binaryOutput,
   };
 }
 

@@ -78,7 +78,7 @@ export async function startServer(
   await repository.start();
   const app = createServer({
     repository,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     metrics,
     maxBodyBytes: extra.maxBodyBytes ?? 64 * 1024,
     requestTimeoutMs: extra.requestTimeoutMs ?? 5000,

@@ -18,7 +18,7 @@ describe('Open Inference Protocol v2 over real HTTP', () => {
   it('server metadata, liveness and readiness', async () => {
     expect(await server.call('/v2')).toMatchObject({
       status: 200,
-      json: { name: 'mle-model-server', extensions: [] },
+      json: { name: 'mle-model-server', extensions: ['binary_tensor_data'] },
     });
     expect(await server.call('/v2/health/live')).toMatchObject({ status: 200, json: { live: true } });
     expect(await server.call('/v2/health/ready')).toMatchObject({ status: 200, json: { ready: true } });
@@ -193,5 +193,61 @@ describe('Open Inference Protocol v2 over real HTTP', () => {
     expect(text).toContain('mle_http_request_duration_seconds_bucket');
     expect(text).toMatch(/mle_inference_batch_size_count\{model="tiny"\} \d+/);
     expect(text).toContain('mle_inference_queue_depth{model="tiny"} 0');
+  });
+
+  it('binary tensor data: raw float32 in, raw float32 out, equal to the JSON answer', async () => {
+    const rows = [
+      [1, 2, 3, 4],
+      [0.5, -1, 2, 0],
+    ];
+    const values = Float32Array.from(rows.flat());
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          {
+            name: 'input',
+            shape: [2, 4],
+            datatype: 'FP32',
+            parameters: { binary_data_size: values.byteLength },
+          },
+        ],
+        parameters: { binary_data_output: true },
+      }),
+    );
+    const response = await fetch(`${server.base}/v2/models/tiny/infer`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(header.length),
+      },
+      body: Buffer.concat([header, Buffer.from(values.buffer)]),
+    });
+    if (response.status !== 200) throw new Error(await response.text());
+    const length = Number(response.headers.get('inference-header-content-length'));
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const head = JSON.parse(bytes.subarray(0, length).toString());
+    expect(head.outputs[0]).toEqual({
+      name: 'output',
+      datatype: 'FP32',
+      shape: [2, 3],
+      parameters: { binary_data_size: 24 },
+    });
+    const binary = Array.from(new Float32Array(new Uint8Array(bytes.subarray(length)).buffer));
+    const viaJson = (await server.call('/v2/models/tiny/infer', { body: inferBody(rows) })).json.outputs as {
+      data: number[];
+    }[];
+    expect(binary).toEqual(viaJson[0]!.data);
+    const short = await fetch(`${server.base}/v2/models/tiny/infer`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(header.length),
+      },
+      body: Buffer.concat([header, Buffer.from(values.buffer).subarray(0, 10)]),
+    });
+    expect(short.status).toBe(400);
+    expect(((await short.json()) as { error: string }).error).toBe(
+      'inputs[0].parameters.binary_data_size: 32 bytes do not fit the body',
+    );
   });
 });
