@@ -1,4 +1,10 @@
-import { ARRAY_OF, type Datatype, elementCount, type NamedTensor } from '@mle/serving-core';
+import {
+  ARRAY_OF,
+  type Datatype,
+  elementCount,
+  type NamedTensor,
+  type TensorValues,
+} from '@mle/serving-core';
 import { z } from 'zod';
 
 /** Open Inference Protocol v2 datatypes; this server computes with the first three. */
@@ -9,8 +15,11 @@ const InputTensor = z.object({
   shape: z.array(z.number().int().min(0)),
   datatype: z.string(),
   parameters: z.record(z.string(), z.unknown()).optional(),
-  /** Row-major values, flat or nested. */
-  data: z.array(z.unknown()),
+  /**
+   * Row-major values, flat or nested. Checked as an array only: every value is checked once, below, while
+   * it is copied into a typed array (a per-element schema would walk the 784 numbers twice).
+   */
+  data: z.custom<unknown[]>((v) => Array.isArray(v), 'expected an array').optional(),
 });
 
 export const InferRequestSchema = z.object({
@@ -56,6 +65,7 @@ export function decodeBinaryRequest(body: Buffer, headerLength: number): Decoded
     throw new RequestError(`malformed JSON header: ${(error as Error).message}`);
   }
   let offset = headerLength;
+  const blobs = new Map<number, TensorValues>();
   const inputs = (header as { inputs?: unknown })?.inputs;
   if (Array.isArray(inputs)) {
     for (const [i, input] of inputs.entries()) {
@@ -71,26 +81,24 @@ export function decodeBinaryRequest(body: Buffer, headerLength: number): Decoded
         );
       }
       const bytes = new Uint8Array(body.subarray(offset, offset + (size as number)));
-      const values =
+      blobs.set(
+        i,
         datatype === 'FP32'
           ? new Float32Array(bytes.buffer)
           : datatype === 'INT32'
             ? new Int32Array(bytes.buffer)
-            : new BigInt64Array(bytes.buffer);
-      (input as { data?: unknown }).data =
-        datatype === 'INT64'
-          ? Array.from(values as BigInt64Array, Number)
-          : Array.from(values as Float32Array);
+            : new BigInt64Array(bytes.buffer),
+      );
       offset += size as number;
     }
   }
   if (offset !== body.length)
     throw new RequestError(`the body has ${body.length - offset} bytes after the last binary input`);
-  return decodeInputs(header);
+  return decodeInputs(header, blobs);
 }
 
 /** The request's tensors as typed arrays, each checked: datatype, finite values, shape product = data length. */
-export function decodeInputs(body: unknown): DecodedRequest {
+export function decodeInputs(body: unknown, binary?: ReadonlyMap<number, TensorValues>): DecodedRequest {
   const parsed = InferRequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -104,7 +112,26 @@ export function decodeInputs(body: unknown): DecodedRequest {
       );
     }
     const datatype = input.datatype as Datatype;
-    const flat = input.data.flat(Number.POSITIVE_INFINITY);
+    const given = binary?.get(i);
+    if (given) {
+      if (given.length !== elementCount(input.shape)) {
+        throw new RequestError(
+          `${where}: ${given.length} binary values for shape [${input.shape}] (expected ${elementCount(input.shape)})`,
+        );
+      }
+      if (datatype === 'FP32') {
+        for (let k = 0; k < given.length; k++) {
+          if (!Number.isFinite((given as Float32Array)[k]!))
+            throw new RequestError(
+              `${where}.data[${k}]: ${(given as Float32Array)[k]} is not a finite number`,
+            );
+        }
+      }
+      return { name: input.name, datatype, shape: input.shape, data: given };
+    }
+    if (!input.data)
+      throw new RequestError(`${where}.data: missing (or use the binary tensor data extension)`);
+    const flat = Array.isArray(input.data[0]) ? input.data.flat(Number.POSITIVE_INFINITY) : input.data;
     const expected = elementCount(input.shape);
     if (flat.length !== expected) {
       throw new RequestError(

@@ -1,0 +1,288 @@
+/**
+ * pnpm --filter @mle/model-server bench [-- --json] [-- --quick]
+ *
+ * Two models — `mlp` (the MNIST MLP, 784-128-10) and `wide` (784-4096-4096-10, ~20M parameters, ~80 MB, trained
+ * briefly) — each served by five servers, every server in its own process, loaded on loopback by autocannon at
+ * concurrency 1, 16 and 64: throughput and p50/p99 latency. Then the memory check: RSS after 10k and 100k requests.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Adam,
+  crossEntropy,
+  DataLoader,
+  fit,
+  Linear,
+  manualSeed,
+  mnistArrays,
+  ReLU,
+  Sequential,
+  Softmax,
+} from '@mle/autograd';
+import { exportModule } from '@mle/onnx';
+import {
+  type BenchResult,
+  createProgress,
+  formatTable,
+  groupedBarChartSvg,
+  printBenchReport,
+} from '@mle/report';
+import autocannon from 'autocannon';
+
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+const say = (line = '') => {
+  if (!json) console.log(line);
+};
+const app = fileURLToPath(new URL('..', import.meta.url));
+const tsx = join(app, 'node_modules', '.bin', 'tsx');
+const work = mkdtempSync(join(tmpdir(), 'mle-serving-bench-'));
+const DURATION = quick ? 2 : 4;
+const CONCURRENCY = [1, 16, 64];
+
+// ---- models -------------------------------------------------------------------------------------------
+const data = mnistArrays({ image: 'flat' });
+say('building models: the MNIST MLP (from build-models) and the wide MLP (trained briefly here)…');
+execFileSync(tsx, ['--conditions=@mle/source', 'scripts/build-models.ts', join(work, 'built')], {
+  cwd: app,
+  env: { ...process.env, MODEL_EPOCHS: quick ? '2' : '8', CI: 'true' },
+  stdio: 'pipe',
+});
+manualSeed(0);
+const wide = new Sequential(
+  new Linear(784, 4096),
+  new ReLU(),
+  new Linear(4096, 4096),
+  new ReLU(),
+  new Linear(4096, 10),
+);
+fit({
+  model: wide,
+  optimizer: new Adam(wide.parameters(), { lr: 1e-4 }),
+  loss: crossEntropy,
+  train: new DataLoader(data.train.x.slice({ stop: 640 }), data.train.y.slice({ stop: 640 }), {
+    batchSize: 64,
+    seed: 0,
+  }),
+  epochs: 1,
+  label: 'wide',
+});
+const models: Record<string, string> = {
+  mlp: join(work, 'built', 'mnist', '1', 'model.onnx'),
+  wide: join(work, 'wide.onnx'),
+};
+writeFileSync(
+  models.wide!,
+  exportModule(new Sequential(...wide.layers, new Softmax()), data.test.x.slice({ stop: 1 })),
+);
+
+/** A one-model repository for our server, with batching on or off. */
+function repository(model: string, batching: boolean): string {
+  const root = join(work, `repo-${model}-${batching ? 'on' : 'off'}`);
+  mkdirSync(join(root, model, '1'), { recursive: true });
+  writeFileSync(join(root, model, '1', 'model.onnx'), readFileSync(models[model]!));
+  writeFileSync(
+    join(root, model, 'config.json'),
+    JSON.stringify({
+      name: model,
+      platform: 'onnxruntime_onnx',
+      max_batch_size: batching ? 64 : 1,
+      input: [{ name: 'input', data_type: 'TYPE_FP32', dims: [784] }],
+      output: [{ name: 'output', data_type: 'TYPE_FP32', dims: [10] }],
+      dynamic_batching: { max_queue_delay_us: batching ? 2000 : 0, max_queue_size: 1024 },
+    }),
+  );
+  return root;
+}
+
+// ---- servers ------------------------------------------------------------------------------------------
+async function launch(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(tsx, ['--conditions=@mle/source', ...args], {
+    cwd: app,
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: { listening?: number }) => m.listening && resolve(m.listening));
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+  return { port, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const digit = Array.from(data.test.x.slice(0).toTypedArray());
+const jsonBody = JSON.stringify({
+  inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', data: digit }],
+});
+const header = Buffer.from(
+  JSON.stringify({
+    inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: 784 * 4 } }],
+  }),
+);
+const binaryBody = Buffer.concat([header, Buffer.from(Float32Array.from(digit).buffer)]);
+
+async function load(port: number, model: string, connections: number, binary: boolean) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v2/models/${model}/infer`,
+    method: 'POST',
+    connections,
+    duration: DURATION,
+    headers: binary
+      ? {
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(header.length),
+        }
+      : { 'content-type': 'application/json' },
+    body: binary ? binaryBody : jsonBody,
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${model} c${connections}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { reqPerS: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const IMPLS = ['naive', 'ceiling', 'server-no-batching', 'server-batching', 'server-binary'] as const;
+const results: BenchResult[] = [];
+const progress = createProgress({ total: IMPLS.length * 2 * CONCURRENCY.length, label: 'load' });
+for (const model of ['mlp', 'wide']) {
+  for (const impl of IMPLS) {
+    const server =
+      impl === 'naive' || impl === 'ceiling'
+        ? await launch(['bench/peer-server.ts', impl, models[model]!])
+        : await launch(['src/main.ts'], {
+            PORT: '0',
+            HOST: '127.0.0.1',
+            POLL_MS: '0',
+            MODEL_REPOSITORY: repository(model, impl !== 'server-no-batching'),
+          });
+    try {
+      await load(server.port, model, 16, impl === 'server-binary'); // warm-up, not recorded
+      for (const connections of CONCURRENCY) {
+        const r = await load(server.port, model, connections, impl === 'server-binary');
+        const c = `${model}-c${connections}`;
+        results.push({ case: c, impl, metric: 'req_per_s', value: r.reqPerS, unit: 'req/s' });
+        results.push({ case: c, impl, metric: 'p50_ms', value: r.p50, unit: 'ms' });
+        results.push({ case: c, impl, metric: 'p99_ms', value: r.p99, unit: 'ms' });
+        progress.increment(1, { model, impl, c: connections });
+      }
+    } finally {
+      await stop(server.child);
+    }
+  }
+}
+progress.stop();
+
+const get = (c: string, impl: string, metric: string) =>
+  results.find((r) => r.case === c && r.impl === impl && r.metric === metric)!.value;
+const ratio = (model: string, a: string, b: string) =>
+  get(`${model}-c64`, a, 'req_per_s') / get(`${model}-c64`, b, 'req_per_s');
+const targets: [string, string, number, number][] = [
+  ['mlp-c64', 'server-batching ÷ ceiling', ratio('mlp', 'server-batching', 'ceiling'), 0.9],
+  ['mlp-c64', 'server-binary ÷ server-batching', ratio('mlp', 'server-binary', 'server-batching'), 1.3],
+  [
+    'wide-c64',
+    'server-batching ÷ server-no-batching',
+    ratio('wide', 'server-batching', 'server-no-batching'),
+    4,
+  ],
+  ['wide-c64', 'server-batching ÷ naive', ratio('wide', 'server-batching', 'naive'), 4],
+];
+for (const [c, name, value] of targets)
+  results.push({ case: c, impl: name, metric: 'ratio', value, unit: 'x' });
+
+// ---- memory: RSS of our server after 10k and after 100k requests ----------------------------------------
+const memoryServer = await launch(['src/main.ts'], {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  POLL_MS: '0',
+  MODEL_REPOSITORY: repository('mlp', true),
+});
+const rss = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${memoryServer.child.pid}/status`, 'utf8'))![1]) / 1024;
+const requests = async (amount: number) => {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${memoryServer.port}/v2/models/mlp/infer`,
+    method: 'POST',
+    connections: 64,
+    amount,
+    headers: { 'content-type': 'application/json' },
+    body: jsonBody,
+  });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`memory run: ${r.non2xx} non-2xx, ${r.errors} errors`);
+};
+const total = quick ? 20_000 : 100_000;
+await requests(total / 10);
+const after10 = rss();
+await requests(total - total / 10);
+const after100 = rss();
+await stop(memoryServer.child);
+results.push({
+  case: 'memory',
+  impl: 'server-batching',
+  metric: `rss_after_${total / 10 / 1000}k`,
+  value: after10,
+  unit: 'MiB',
+});
+results.push({
+  case: 'memory',
+  impl: 'server-batching',
+  metric: `rss_after_${total / 1000}k`,
+  value: after100,
+  unit: 'MiB',
+});
+results.push({
+  case: 'memory',
+  impl: 'server-batching',
+  metric: 'rss_growth',
+  value: after100 / after10,
+  unit: 'x',
+});
+rmSync(work, { recursive: true, force: true });
+
+printBenchReport({ package: '@mle/model-server', results });
+if (!json) {
+  say('\nthroughput, req/s (p99 ms) — concurrency 1 / 16 / 64:');
+  say(
+    formatTable(
+      ['model', 'impl', ...CONCURRENCY.map((c) => `c${c}`)],
+      ['mlp', 'wide'].flatMap((model) =>
+        IMPLS.map((impl) => [
+          model,
+          impl,
+          ...CONCURRENCY.map(
+            (c) =>
+              `${Math.round(get(`${model}-c${c}`, impl, 'req_per_s'))} (${get(`${model}-c${c}`, impl, 'p99_ms')})`,
+          ),
+        ]),
+      ),
+    ),
+  );
+  say('\ntargets at concurrency 64:');
+  for (const [, name, value, target] of targets)
+    say(`  ${name}: ${value.toFixed(2)}× (target ≥ ${target}×) ${value >= target ? 'met' : 'MISSED'}`);
+  say(
+    `  RSS after ${total / 1000}k requests ÷ after ${total / 10 / 1000}k: ${(after100 / after10).toFixed(3)}× (target ≤ 1.10×) ${after100 / after10 <= 1.1 ? 'met' : 'MISSED'}`,
+  );
+  const svg = await groupedBarChartSvg({
+    title: 'Requests per second at concurrency 64 (2 vCPU, loopback)',
+    category: 'model',
+    value: { label: 'req/s' },
+    bars: ['mlp', 'wide'].flatMap((model) =>
+      IMPLS.map((impl) => ({ category: model, series: impl, value: get(`${model}-c64`, impl, 'req_per_s') })),
+    ),
+    width: 640,
+  });
+  mkdirSync(join(app, 'charts'), { recursive: true });
+  writeFileSync(join(app, 'charts', 'serving-throughput.svg'), svg);
+  say(`chart written to ${join(app, 'charts', 'serving-throughput.svg')}`);
+}
