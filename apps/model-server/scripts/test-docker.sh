@@ -64,8 +64,10 @@ if ! docker image inspect node:20-bookworm-slim >/dev/null 2>&1 && ! docker pull
     --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' - node:20-bookworm-slim >/dev/null
 fi
 
-echo "test:docker: building the image"
-DOCKER_BUILDKIT=1 docker build --network host -q -f "$repo/apps/model-server/Dockerfile" -t mle-model-server:test "$repo" >/dev/null
+# BuildKit needs the buildx plugin, which Debian 12's docker.io lacks; the classic builder runs this Dockerfile too.
+if docker buildx version >/dev/null 2>&1; then export DOCKER_BUILDKIT=1; else export DOCKER_BUILDKIT=0; fi
+echo "test:docker: building the image (BuildKit: $DOCKER_BUILDKIT)"
+docker build --network host -q -f "$repo/apps/model-server/Dockerfile" -t mle-model-server:test "$repo" >/dev/null
 port=$((20000 + $$ % 10000))
 docker run -d --name mle-model-server-test -p "127.0.0.1:$port:8080" mle-model-server:test >/dev/null
 for _ in $(seq 1 90); do
