@@ -11,6 +11,8 @@ import {
   MaxPool2d,
   Module,
   manualSeed,
+  mnistCnn,
+  mnistMlp,
   noGrad,
   ReLU,
   Sequential,
@@ -68,28 +70,8 @@ describe('exportModule: onnxruntime agrees with our forward pass (1e-5, batch 1,
     ],
     ['LayerNorm', () => new LayerNorm(6), vectors(6)],
     ['Flatten', () => new Flatten(), images(2, 3)],
-    [
-      'the autograd demo MLP',
-      () => new Sequential(new Linear(784, 128), new ReLU(), new Dropout(0.2), new Linear(128, 10)),
-      vectors(784),
-    ],
-    [
-      'the autograd demo CNN',
-      () =>
-        new Sequential(
-          new Conv2d(1, 8, 5),
-          new ReLU(),
-          new MaxPool2d(2),
-          new Conv2d(8, 16, 5),
-          new ReLU(),
-          new MaxPool2d(2),
-          new Flatten(),
-          new Linear(256, 64),
-          new ReLU(),
-          new Linear(64, 10),
-        ),
-      images(1, 28),
-    ],
+    ['the autograd demo MLP', () => mnistMlp({ dropout: 0.2 }), vectors(784)],
+    ['the autograd demo CNN', () => mnistCnn(), images(1, 28)],
   ];
   it.each(cases)('%s', async (_name, make, sample) => {
     manualSeed(5);
