@@ -20,7 +20,15 @@ repository = new ModelRepository({
   log: (event, fields) => logger.info(fields, event),
   onBatch: (model, rows) => metrics.batchSize.observe({ model }, rows),
 });
-await repository.start();
+try {
+  await repository.start();
+} catch (error) {
+  logger.fatal(
+    { err: error },
+    `cannot start: ${(error as Error).message} (build the models with \`pnpm --filter @mle/model-server build:models\`)`,
+  );
+  process.exit(1);
+}
 const app = createServer({
   repository,
   logger,
