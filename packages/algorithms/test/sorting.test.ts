@@ -9,6 +9,7 @@ import {
   numericOrder,
   quickSort,
   radixSort,
+  timSort,
 } from '../src/index.js';
 
 /** Doubles including the awkward ones: duplicates, negatives, -0, NaN, ±Infinity. */
@@ -25,7 +26,7 @@ const numbers = fc.array(number, { maxLength: 300 });
 const reference = (xs: number[]) => Array.from(Float64Array.from(xs).sort());
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
-const comparisonSorts = { insertionSort, mergeSort, mergeSortBottomUp, quickSort, heapSort };
+const comparisonSorts = { insertionSort, mergeSort, mergeSortBottomUp, quickSort, heapSort, timSort };
 
 describe('comparison sorts agree with the built-in order', () => {
   it.each(Object.entries(comparisonSorts))(
@@ -75,6 +76,38 @@ describe('comparison sorts agree with the built-in order', () => {
       }),
       { numRuns: 200, seed: 2 },
     );
+  });
+});
+
+describe('timSort on run-structured input (natural runs, galloping merges)', () => {
+  it('equals the built-in on concatenated sorted and reversed runs of many lengths, and stays stable', () => {
+    const run = fc.tuple(fc.array(fc.integer({ min: -50, max: 50 }), { maxLength: 120 }), fc.boolean());
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 40 }), (runs) => {
+        const xs = runs.flatMap(([r, down]) => r.slice().sort((a, b) => (down ? b - a : a - b)));
+        expect(timSort(xs.slice())).toEqual(reference(xs));
+        const tagged = xs.map((key, id) => ({ key, id }));
+        const byKey = (a: { key: number }, b: { key: number }) => a.key - b.key;
+        expect(timSort(tagged.slice(), byKey)).toEqual(tagged.slice().sort(byKey));
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('nearly sorted input of 100,000 takes far fewer comparisons than n log n', () => {
+    const xs = Array.from({ length: 100_000 }, (_, i) => i);
+    for (let k = 0; k < 100; k++) {
+      const i = (k * 7919) % xs.length;
+      const j = (k * 104_729) % xs.length;
+      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+    }
+    let comparisons = 0;
+    const sorted = timSort(xs.slice(), (a, b) => {
+      comparisons++;
+      return a - b;
+    });
+    expect(sorted).toEqual(reference(xs));
+    expect(comparisons).toBeLessThan(0.5 * 100_000 * Math.log2(100_000));
   });
 });
 
