@@ -138,6 +138,10 @@ export async function groupedBarChartSvg(chart: BarChart): Promise<string> {
         scale: scale(chart.value),
         axis: axisOf(chart.value),
       },
+      // A bar needs a baseline; 0 does not exist on a log axis, so log bars start a decade below the smallest value.
+      ...(chart.value.log
+        ? { y2: { datum: 10 ** Math.floor(Math.log10(Math.min(...chart.bars.map((b) => b.value))) - 1) } }
+        : {}),
       color: { field: 'series', type: 'nominal', title: null, sort: series },
     },
   } as TopLevelSpec);

@@ -110,6 +110,23 @@ describe('groupedBarChartSvg', () => {
     expect(svg).toContain('>n=512<');
   });
 
+  it('draws bars on a log axis too, taller for larger values', async () => {
+    const bars = [
+      { category: 'a', series: 's', value: 2 },
+      { category: 'a', series: 't', value: 2000 },
+    ];
+    const svg = await groupedBarChartSvg({
+      title: 'log',
+      category: 'c',
+      value: { label: 'v', log: true },
+      bars,
+    });
+    const rects = elements(svg).filter((e) => e.attrs['@aria-roledescription'] === 'bar');
+    const heights = rects.map((r) => Number(/v(-?[\d.]+)/.exec(String(r.attrs['@d']))![1]));
+    expect(heights.every((h) => h > 0)).toBe(true);
+    expect(heights[1]).toBeGreaterThan(2 * heights[0]!);
+  });
+
   it('rejects an empty chart and non-finite values', async () => {
     await expect(
       groupedBarChartSvg({ title: 't', category: 'c', value: { label: 'v' }, bars: [] }),
