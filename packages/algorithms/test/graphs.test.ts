@@ -91,6 +91,21 @@ describe('graphs against Floyd–Warshall', () => {
     );
   });
 
+  it('finds the cycle even when the first node left is a sink downstream of it', () => {
+    // 1 → 3 → 4 → 1 is the cycle; 5 hangs off 3 and is left over too.
+    const g = graphFromEdges(6, [
+      { from: 0, to: 1 },
+      { from: 1, to: 3 },
+      { from: 3, to: 4 },
+      { from: 3, to: 5 },
+      { from: 4, to: 1 },
+    ]);
+    const result = topologicalSort(g);
+    expect(result).toEqual({ cycle: expect.any(Array) });
+    const cycle = (result as { cycle: number[] }).cycle;
+    expect([...cycle].sort()).toEqual([1, 3, 4]);
+  });
+
   it('connected components equal reachability in the undirected graph', () => {
     fc.assert(
       fc.property(edgesArb(12), (edges) => {

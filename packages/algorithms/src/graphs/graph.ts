@@ -79,19 +79,21 @@ export function topologicalSort(graph: Graph): { order: number[] } | { cycle: nu
     for (const { to } of graph.adjacency[u]!) if (--indegree[to]! === 0) ready.push(to);
   }
   if (order.length === graph.nodes) return { order };
-  // Every node left has an incoming edge from another node left: walking backwards must repeat a node.
+  // Every node left has an incoming edge from another node left (its indegree counts only those), so walking
+  // backwards along such edges never stops and must repeat a node: the repeated stretch is a cycle. (Walking
+  // forwards could end at a sink downstream of the cycle.)
   const left = new Set(Array.from({ length: graph.nodes }, (_, u) => u).filter((u) => indegree[u]! > 0));
-  const next = new Map<number, number>();
-  for (const u of left) for (const { to } of graph.adjacency[u]!) if (left.has(to)) next.set(u, to);
+  const previous = new Map<number, number>();
+  for (const u of left) for (const { to } of graph.adjacency[u]!) if (left.has(to)) previous.set(to, u);
   const path: number[] = [];
   const at = new Map<number, number>();
-  let u = [...next.keys()][0]!;
+  let u = left.values().next().value as number;
   while (!at.has(u)) {
     at.set(u, path.length);
     path.push(u);
-    u = next.get(u)!;
+    u = previous.get(u)!;
   }
-  return { cycle: path.slice(at.get(u)!) };
+  return { cycle: path.slice(at.get(u)!).reverse() };
 }
 
 /** Dijkstra's shortest paths with the decrease-key priority queue: O((V + E) log V). Infinity if unreachable. */
