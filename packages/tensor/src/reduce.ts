@@ -35,47 +35,53 @@ function result(values: Float64Array, shape: number[], dtype: DType): NDArray {
   return new NDArray(out, shape, { dtype });
 }
 
+/** Float64 totals of every output's inputs, and how many inputs each total has. */
+interface Totals {
+  out: Float64Array;
+  shape: number[];
+  length: number;
+}
+
 /**
  * Sums over the leading axes of a contiguous array (bias gradients, batch totals) without the transposing
- * copy of rowsOf: out[j] = Σᵢ data[i·inner + j] walks memory in order.
+ * copy of rowsOf: out[j] = Σᵢ data[i·inner + j] walks memory in order (and adds in the same order as rowsOf).
  */
-function sumLeading(a: NDArray, options: ReduceOptions): NDArray | undefined {
-  const axes = normalizeAxes('sum', options.axis, a.rank);
-  if (!a.isContiguous || axes.length === a.rank || axes.some((axis, i) => axis !== i)) return undefined;
+function totalsLeading(a: NDArray, axes: number[], keepdims: boolean): Totals | undefined {
+  if (a.size === 0 || !a.isContiguous || axes.length === a.rank || axes.some((axis, i) => axis !== i))
+    return undefined;
   const outerCount = axes.reduce((n, i) => n * a.shape[i]!, 1);
-  const inner = a.size / Math.max(outerCount, 1);
+  const inner = a.size / outerCount;
   const out = new Float64Array(inner);
   const data = a.data;
   for (let i = 0, k = a.offset; i < outerCount; i++) for (let j = 0; j < inner; j++, k++) out[j]! += data[k]!;
-  const shape = options.keepdims
-    ? a.shape.map((d, i) => (i < axes.length ? 1 : d))
-    : a.shape.slice(axes.length);
-  return result(out, shape, floatResult(a.dtype));
+  const shape = keepdims ? a.shape.map((d, i) => (i < axes.length ? 1 : d)) : a.shape.slice(axes.length);
+  return { out, shape, length: outerCount };
 }
 
-/** Sums accumulate in float64. Integer and bool input gives float64 (NumPy would give int64). */
-export function sum(a: NDArray, options: ReduceOptions = {}): NDArray {
-  const leading = a.size > 0 ? sumLeading(a, options) : undefined;
+/** The float64 sum of every output's inputs: the shared core of sum and mean. */
+function totals(op: string, a: NDArray, options: ReduceOptions): Totals {
+  const leading = totalsLeading(a, normalizeAxes(op, options.axis, a.rank), options.keepdims ?? false);
   if (leading) return leading;
-  const { data, outer, length, shape } = rowsOf('sum', a, options);
+  const { data, outer, length, shape } = rowsOf(op, a, options);
   const out = new Float64Array(outer);
   for (let r = 0, k = 0; r < outer; r++) {
     let s = 0;
     for (let j = 0; j < length; j++) s += data[k++]!;
     out[r] = s;
   }
+  return { out, shape, length };
+}
+
+/** Sums accumulate in float64. Integer and bool input gives float64 (NumPy would give int64). */
+export function sum(a: NDArray, options: ReduceOptions = {}): NDArray {
+  const { out, shape } = totals('sum', a, options);
   return result(out, shape, floatResult(a.dtype));
 }
 
 export function mean(a: NDArray, options: ReduceOptions = {}): NDArray {
-  const { data, outer, length, shape } = rowsOf('mean', a, options);
+  const { out, shape, length } = totals('mean', a, options);
   if (length === 0) throw new RangeError(`mean: cannot average zero elements of ${formatShape(a.shape)}`);
-  const out = new Float64Array(outer);
-  for (let r = 0, k = 0; r < outer; r++) {
-    let s = 0;
-    for (let j = 0; j < length; j++) s += data[k++]!;
-    out[r] = s / length;
-  }
+  for (let r = 0; r < out.length; r++) out[r]! /= length;
   return result(out, shape, floatResult(a.dtype));
 }
 
