@@ -6,14 +6,7 @@ export function lowerBound<T>(
   x: T,
   compare: Comparator<T> = numericOrder as Comparator<T>,
 ): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compare(a[mid]!, x) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(a, (v) => compare(v, x) < 0);
 }
 
 /** First index i in sorted `a` with a[i] > x (upper_bound): [lowerBound, upperBound) holds the elements equal to x. */
@@ -22,11 +15,16 @@ export function upperBound<T>(
   x: T,
   compare: Comparator<T> = numericOrder as Comparator<T>,
 ): number {
+  return partitionPoint(a, (v) => compare(v, x) <= 0);
+}
+
+/** The first index where `before` turns false, for a predicate true on a prefix of `a`: O(log n). */
+function partitionPoint<T>(a: ArrayLike<T>, before: (v: T) => boolean): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compare(a[mid]!, x) <= 0) lo = mid + 1;
+    if (before(a[mid]!)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
