@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Linear, manualSeed, Sequential, Softmax } from '@mle/autograd';
 import { exportModule } from '@mle/onnx';
-import { ModelRepository, type ModelRuntime, type RepositoryOptions } from '@mle/serving-core';
+import { ModelRepository, type ModelRuntime } from '@mle/serving-core';
 import * as T from '@mle/tensor';
 import { pino } from 'pino';
 import { createServer } from '../src/app.js';
@@ -61,10 +61,11 @@ export interface TestServer {
 /** The app on an ephemeral loopback port, with a fetch helper; `close` stops the server and the repository. */
 export async function startServer(
   root: string,
-  extra: Partial<RepositoryOptions> & {
+  extra: {
     requestTimeoutMs?: number;
     maxBodyBytes?: number;
     runtime?: () => ModelRuntime;
+    webRoot?: string;
   } = {},
 ): Promise<TestServer> {
   let repository: ModelRepository | undefined;
@@ -82,6 +83,7 @@ export async function startServer(
     metrics,
     maxBodyBytes: extra.maxBodyBytes ?? 64 * 1024,
     requestTimeoutMs: extra.requestTimeoutMs ?? 5000,
+    ...(extra.webRoot ? { webRoot: extra.webRoot } : {}),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

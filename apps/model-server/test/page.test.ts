@@ -4,13 +4,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnistArrays } from '@mle/autograd';
-import { ModelRepository } from '@mle/serving-core';
-import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from '../src/app.js';
-import { createMetrics } from '../src/metrics.js';
-import { scratch } from './helpers.js';
+import { scratch, startServer } from './helpers.js';
 
 // Debian's chromium (installed by .ci/run); playwright's own browser download does not work offline.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,25 +31,9 @@ beforeAll(async () => {
       stdio: 'pipe',
     },
   );
-  let repository: ModelRepository | undefined;
-  const metrics = createMetrics(() => repository);
-  repository = new ModelRepository({ root: models, pollMs: 0 });
-  await repository.start();
-  const app = createServer({
-    repository,
-    logger: pino({ level: 'silent' }),
-    metrics,
-    maxBodyBytes: 1 << 20,
-    requestTimeoutMs: 5000,
-    webRoot: join(root, 'public'),
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  stop = async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await repository?.close();
-  };
+  const server = await startServer(models, { maxBodyBytes: 1 << 20, webRoot: join(root, 'public') });
+  base = server.base;
+  stop = server.close;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
