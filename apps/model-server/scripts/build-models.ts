@@ -8,11 +8,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Adam,
   crossEntropy,
   DataLoader,
   evaluate,
-  fit,
+  fitMnist,
   manualSeed,
   mnistArrays,
   mnistMlp,
@@ -41,14 +40,7 @@ const data = mnistArrays({ image: 'flat' });
 
 manualSeed(0);
 const mlp = mnistMlp({ dropout: 0.2 });
-fit({
-  model: mlp,
-  optimizer: new Adam(mlp.parameters(), { lr: 1e-3 }),
-  loss: crossEntropy,
-  train: new DataLoader(data.train.x, data.train.y, { batchSize: 64, seed: 0 }),
-  epochs,
-  label: 'mnist (autograd)',
-});
+fitMnist(mlp, data.train, { epochs, label: 'mnist (autograd)' });
 const accuracy = evaluate(mlp, data.test.x, data.test.y, crossEntropy).accuracy;
 const served = new Sequential(...mlp.layers, new Softmax());
 mkdirSync(join(root, 'mnist', '1'), { recursive: true });

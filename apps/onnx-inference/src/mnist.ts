@@ -1,16 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  Adam,
-  crossEntropy,
-  DataLoader,
-  fit,
-  loadStateDict,
-  manualSeed,
-  mnistArrays,
-  mnistMlp,
-  saveStateDict,
-} from '@mle/autograd';
+import { fitMnist, loadStateDict, manualSeed, mnistArrays, mnistMlp, saveStateDict } from '@mle/autograd';
 
 export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
@@ -28,14 +18,7 @@ export function trainedMnistMlp(log: (line: string) => void) {
     log(`loaded trained weights from ${base}.json/.bin`);
   } else {
     log('no trained weights yet: training the MLP (20 epochs)…');
-    fit({
-      model,
-      optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
-      loss: crossEntropy,
-      train: new DataLoader(data.train.x, data.train.y, { batchSize: 64, seed: 0 }),
-      epochs: 20,
-      label: 'MLP',
-    });
+    fitMnist(model, data.train, { epochs: 20, label: 'MLP' });
     mkdirSync(ARTIFACTS, { recursive: true });
     saveStateDict(model.stateDict(), base);
     log(`saved weights to ${base}.json/.bin`);

@@ -13,7 +13,7 @@ import {
   crossEntropy,
   DataLoader,
   evaluate,
-  fit,
+  fitMnist,
   type Module,
   manualSeed,
   type Optimizer,
@@ -47,11 +47,7 @@ const runs = [
 for (const run of runs) {
   manualSeed(0);
   const model = run.ours();
-  const history = fit({
-    model,
-    optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
-    loss: crossEntropy,
-    train: new DataLoader(run.data.train.x, run.data.train.y, { batchSize: 64, seed: 0 }),
+  const history = fitMnist(model, run.data.train, {
     epochs: run.epochs,
     label: `ours ${run.name}`,
   }).history;
@@ -134,11 +130,8 @@ for (const [group, variant, make] of ablations) {
   if (!cache.has(key)) {
     manualSeed(0);
     const { model, optimizer } = make();
-    const history = fit({
-      model,
+    const history = fitMnist(model, flat.train, {
       optimizer,
-      loss: crossEntropy,
-      train: new DataLoader(flat.train.x, flat.train.y, { batchSize: 64, seed: 0 }),
       dev: flat.dev,
       epochs: 10,
       label: variant,

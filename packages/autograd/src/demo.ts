@@ -8,14 +8,12 @@ import { MNIST_COLS, MNIST_PIXELS } from '@mle/datasets';
 import { formatTable } from '@mle/report';
 import { argmax } from '@mle/tensor';
 import {
-  Adam,
   biasVariance,
   confusionMatrix,
   crossEntropy,
-  DataLoader,
   type EpochRecord,
   evaluate,
-  fit,
+  fitMnist,
   learningCurveSvg,
   type Module,
   manualSeed,
@@ -36,11 +34,7 @@ async function train(name: string, model: Module, data: ReturnType<typeof mnistA
   );
   const started = performance.now();
   const rows: EpochRecord[] = [];
-  const result = fit({
-    model,
-    optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
-    loss: crossEntropy,
-    train: new DataLoader(data.train.x, data.train.y, { batchSize: 64, seed: 0 }),
+  const result = fitMnist(model, data.train, {
     dev: data.dev,
     epochs,
     label: name,

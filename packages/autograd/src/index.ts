@@ -9,7 +9,7 @@ export {
   worstExamples,
 } from './diagnostics.js';
 export { type GradcheckResult, gradcheck } from './gradcheck.js';
-export { cnn as mnistCnn, type MnistArrays, mlp as mnistMlp, mnistArrays } from './mnist-models.js';
+export { cnn as mnistCnn, fitMnist, type MnistArrays, mlp as mnistMlp, mnistArrays } from './mnist-models.js';
 export {
   bceWithLogits,
   type Conv2dOptions,

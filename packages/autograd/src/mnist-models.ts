@@ -1,6 +1,12 @@
 import { loadMnist, MNIST_PIXELS } from '@mle/datasets';
 import { fromTypedArray, type NDArray } from '@mle/tensor';
+import { DataLoader } from './data.js';
+import { crossEntropy } from './nn/functional.js';
 import { BatchNorm1d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential } from './nn/layers.js';
+import type { Module } from './nn/module.js';
+import type { Optimizer } from './optim/optimizer.js';
+import { Adam } from './optim/optimizers.js';
+import { type FitOptions, type FitResult, fit } from './train.js';
 
 /** The demo's and bench's two models, as the issue specifies them. */
 export const mlp = (options: { hidden?: number; dropout?: number; batchNorm?: boolean } = {}) => {
@@ -52,4 +58,22 @@ export function mnistArrays(options: { seed?: number; devSize?: number; image?: 
     dev: arrays(train.images.subarray(cut * MNIST_PIXELS), train.labels.subarray(cut), devSize),
     test: arrays(test.images, test.labels, test.count),
   };
+}
+
+/**
+ * The MNIST training recipe every demo, bench and test here shares: cross-entropy, batches of 64 shuffled with
+ * seed 0, and Adam at 1e-3 unless another optimizer is given. Seed the model's initialization with manualSeed first.
+ */
+export function fitMnist(
+  model: Module,
+  train: MnistArrays,
+  options: Omit<FitOptions, 'model' | 'optimizer' | 'loss' | 'train'> & { optimizer?: Optimizer },
+): FitResult {
+  return fit({
+    ...options,
+    model,
+    optimizer: options.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 }),
+    loss: crossEntropy,
+    train: new DataLoader(train.x, train.y, { batchSize: 64, seed: 0 }),
+  });
 }

@@ -1,14 +1,4 @@
-import {
-  Adam,
-  crossEntropy,
-  DataLoader,
-  evaluate,
-  fit,
-  Linear,
-  manualSeed,
-  mnistArrays,
-  mnistMlp,
-} from '@mle/autograd';
+import { crossEntropy, evaluate, fitMnist, Linear, manualSeed, mnistArrays, mnistMlp } from '@mle/autograd';
 import * as T from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportModule, OnnxSession, quantizeColumns, quantizeDynamicInt8, readModel } from '../src/index.js';
@@ -39,13 +29,7 @@ describe('quantizeDynamicInt8', () => {
     const data = mnistArrays({ image: 'flat' });
     manualSeed(0);
     const model = mnistMlp({ dropout: 0.2 });
-    fit({
-      model,
-      optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
-      loss: crossEntropy,
-      train: new DataLoader(data.train.x, data.train.y, { batchSize: 64, seed: 0 }),
-      epochs: 3,
-    });
+    fitMnist(model, data.train, { epochs: 3 });
     const ours = evaluate(model, data.test.x, data.test.y, crossEntropy).accuracy;
     const float32 = exportModule(model, data.test.x.slice({ stop: 2 }));
     const { bytes: int8, report } = quantizeDynamicInt8(float32);
