@@ -265,16 +265,13 @@ export function gather(x: Tensor, indices: NDArray, axis: number): Tensor {
 export function take(x: Tensor, indices: NDArray, axis = 0): Tensor {
   const out = T.take(x.value, indices, axis);
   return Tensor.fromOp('take', out, [x], (g) => {
+    // Each picked slice's gradient is added back at its index: the same scatter-add as gather's, with the
+    // picks laid out along `axis` (g reshaped to [..., picks, ...]) and the index broadcast across the rest.
     const along = axis < 0 ? axis + x.shape.length : axis;
-    const flatIdx = indices.reshape(-1);
-    const rows = g.reshape([...x.shape.slice(0, along), flatIdx.size, ...x.shape.slice(along + 1)]);
-    const grad = T.zeros(x.shape, x.dtype);
-    const idx = flatIdx.toTypedArray();
-    for (let i = 0; i < idx.length; i++) {
-      const target = grad.slice(...x.shape.map((_, k) => (k === along ? idx[i]! : null)));
-      target.assign(T.add(target, rows.slice(...x.shape.map((_, k) => (k === along ? i : null)))));
-    }
-    return [grad];
+    const picks = indices.reshape(-1);
+    const rows = g.reshape([...x.shape.slice(0, along), picks.size, ...x.shape.slice(along + 1)]);
+    const at = picks.reshape(x.shape.map((_, k) => (k === along ? picks.size : 1)));
+    return [scatterAdd(x.shape, x.dtype, at, rows, along)];
   });
 }
 

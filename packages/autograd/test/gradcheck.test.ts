@@ -105,6 +105,24 @@ describe('gradcheck: every differentiable op (float64, relative error < 1e-6)', 
       () => [(a) => gather(a, T.array([[2], [0], [1]], 'int32'), 1), [leaf([3, 4])]],
     ],
     ['take with repeated indices', () => [(a) => take(a, T.array([1, 0, 1], 'int32'), 0), [leaf([3, 2])]]],
+    [
+      'take along axis 1 with 2-D and negative indices',
+      () => [
+        (a) =>
+          take(
+            a,
+            T.array(
+              [
+                [2, -1],
+                [0, 2],
+              ],
+              'int32',
+            ),
+            1,
+          ),
+        [leaf([3, 4])],
+      ],
+    ],
   ];
   it.each(cases)('%s', (_name, make) => {
     const [fn, inputs] = make();
