@@ -53,8 +53,8 @@ export function quantizeDynamicInt8(source: Uint8Array): { bytes: Uint8Array; re
     const wq = fresh(`${weight.name}_int8`);
     const ws = fresh(`${weight.name}_scale`);
     graph.initializer.push(
-      { name: wq, dataType: DataType.INT8, dims: [K, N], rawData: Array.from(new Uint8Array(q.buffer)) },
-      { name: ws, dataType: DataType.FLOAT, dims: [N], rawData: Array.from(new Uint8Array(scales.buffer)) },
+      { name: wq, dataType: DataType.INT8, dims: [K, N], rawData: new Uint8Array(q.buffer) },
+      { name: ws, dataType: DataType.FLOAT, dims: [N], rawData: new Uint8Array(scales.buffer) },
     );
     report.floatWeightBytes += K * N * 4;
     report.int8WeightBytes += K * N + N * 4;
@@ -136,7 +136,7 @@ function planFor(node: ModelObject, initializers: Map<string, ModelObject>): Pla
 }
 
 function floatValues(t: ModelObject): Float32Array {
-  if (t.rawData?.length) return new Float32Array(Uint8Array.from(t.rawData).buffer);
+  if (t.rawData?.length) return new Float32Array(Uint8Array.from(t.rawData).buffer); // a copy: aligned, and ours
   return Float32Array.from(t.floatData ?? []);
 }
 

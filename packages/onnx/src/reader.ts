@@ -53,7 +53,8 @@ export function decodeModel(source: Uint8Array | string): ModelObject {
     model = ModelProto.toObject(ModelProto.decode(bytes), {
       longs: Number,
       enums: Number,
-      bytes: Array,
+      // bytes (raw_data) stay views of the input: copying every weight into a number array cost seconds and
+      // gigabytes on large models, and nothing here needs them as arrays.
       defaults: false,
       arrays: true,
     });
