@@ -36,7 +36,7 @@ export function topicFiles(topic: Topic): Record<string, string> {
         lint: 'biome check .',
         test: 'vitest run',
         demo: 'tsx --conditions=@mle/source src/demo.ts',
-        bench: 'tsx --conditions=@mle/source src/bench.ts',
+        bench: 'tsx --conditions=@mle/source bench/bench.ts',
       },
       dependencies: { '@mle/report': 'workspace:*' },
       devDependencies: {
@@ -48,12 +48,13 @@ export function topicFiles(topic: Topic): Record<string, string> {
         vitest: 'catalog:',
       },
     }),
-    'tsconfig.json': '{\n  "extends": "../../tsconfig.base.json",\n  "include": ["src", "test"]\n}\n',
+    'tsconfig.json':
+      '{\n  "extends": "../../tsconfig.base.json",\n  "include": ["src", "test", "bench"]\n}\n',
     'tsconfig.build.json': `{
   "extends": "./tsconfig.json",
   "compilerOptions": { "outDir": "dist", "rootDir": "src" },
   "include": ["src"],
-  "exclude": ["src/demo.ts", "src/bench.ts"]
+  "exclude": ["src/demo.ts"]
 }
 `,
     'vitest.config.ts': "export { default } from '../../vitest.shared.ts';\n",
@@ -90,12 +91,12 @@ import { ${fn} } from './index.js';
 
 console.log(\`${name}: ${fn}([1, 2, 3]) = \${${fn}([1, 2, 3])}\`);
 `,
-    'src/bench.ts': `/**
+    'bench/bench.ts': `/**
  * Run: pnpm --filter @mle/${name} bench [-- --json]
  * Every case measures ours beside the peer people would use instead, in the same process.
  */
 import { measure, printBenchReport } from '@mle/report';
-import { ${fn} } from './index.js';
+import { ${fn} } from '../src/index.js';
 
 const values = Array.from({ length: 1_000_000 }, (_, i) => (i % 100) / 7);
 const ours = measure(() => ${fn}(values));

@@ -56,8 +56,8 @@ describe('scaffoldTopic', () => {
     const pkg = join(root, 'packages', 'tiny-topic');
     expect(files.map((f) => f.slice(pkg.length + 1)).sort()).toEqual([
       'README.md',
+      'bench/bench.ts',
       'package.json',
-      'src/bench.ts',
       'src/demo.ts',
       'src/index.ts',
       'test/index.test.ts',
@@ -76,7 +76,7 @@ describe('scaffoldTopic', () => {
     linkDependencies(pkg);
     execFileSync(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: pkg, stdio: 'pipe' });
     execFileSync(bin('biome'), ['check', '.'], { cwd: pkg, stdio: 'pipe' });
-    const out = execFileSync(bin('tsx'), ['--conditions=@mle/source', 'src/bench.ts', '--json'], {
+    const out = execFileSync(bin('tsx'), ['--conditions=@mle/source', 'bench/bench.ts', '--json'], {
       cwd: pkg,
       encoding: 'utf8',
     });
