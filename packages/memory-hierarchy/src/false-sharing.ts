@@ -1,0 +1,95 @@
+import { Worker } from 'node:worker_threads';
+import { median } from '@mle/report';
+
+/**
+ * Each worker waits for the start flag, then adds 1 to its own counter `iterations` times and reports how long that
+ * took. The counters are different integers; whether they share a cache line is the experiment. Atomics.add makes
+ * every increment a read-modify-write of memory; a plain `view[slot]++` loop timed the same at every gap on this
+ * machine, because the optimizing compiler need not load and store the counter every iteration. (An eval'd worker
+ * is CommonJS, hence require.)
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { counters, start, slot, iterations } = workerData;
+const view = new Int32Array(counters);
+const go = new Int32Array(start);
+parentPort.postMessage('ready');
+Atomics.wait(go, 0, 0);
+const t0 = performance.now();
+for (let i = 0; i < iterations; i++) Atomics.add(view, slot, 1);
+parentPort.postMessage(performance.now() - t0);
+`;
+
+export interface FalseSharingResult {
+  /** Bytes between the two counters. */
+  gapBytes: number;
+  /** Median over repeats of the slower worker's time, ms. */
+  ms: number;
+}
+
+/**
+ * Two worker threads, each incrementing its own 32-bit counter in one SharedArrayBuffer, `gapBytes` apart.
+ * Counters in one cache line make the cores pass the line back and forth on every store (false sharing),
+ * although no value is shared.
+ */
+export async function falseSharing(
+  gapBytes: number,
+  iterations: number,
+  repeats = 3,
+): Promise<FalseSharingResult> {
+  if (!Number.isInteger(gapBytes) || gapBytes < 4 || gapBytes % 4 !== 0 || gapBytes > 4096)
+    throw new RangeError(`falseSharing: gapBytes must be a multiple of 4 in [4, 4096], got ${gapBytes}`);
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new RangeError(`falseSharing: iterations must be a positive integer, got ${iterations}`);
+  const samples: number[] = [];
+  for (let r = 0; r < repeats; r++) samples.push(await raceOnce(gapBytes, iterations));
+  return { gapBytes, ms: median(samples) };
+}
+
+async function raceOnce(gapBytes: number, iterations: number): Promise<number> {
+  const counters = new SharedArrayBuffer(gapBytes + 64);
+  const start = new SharedArrayBuffer(4);
+  const slots = [0, gapBytes / 4];
+  const workers = slots.map(
+    (slot) => new Worker(WORKER_SOURCE, { eval: true, workerData: { counters, start, slot, iterations } }),
+  );
+  try {
+    const results = workers.map((worker) => messages(worker));
+    await Promise.all(results.map((r) => r.next()));
+    const go = new Int32Array(start);
+    Atomics.store(go, 0, 1);
+    Atomics.notify(go, 0);
+    const times = await Promise.all(results.map(async (r) => (await r.next()) as number));
+    const view = new Int32Array(counters);
+    for (const slot of slots) {
+      if (view[slot] !== iterations)
+        throw new Error(`falseSharing: counter ${slot} reached ${view[slot]}, expected ${iterations}`);
+    }
+    return Math.max(...times);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** The worker's messages in order, as a pull-based queue; a worker error rejects the pending pull. */
+function messages(worker: Worker): { next(): Promise<unknown> } {
+  const queue: unknown[] = [];
+  const waiting: { resolve(value: unknown): void; reject(error: Error): void }[] = [];
+  let failure: Error | undefined;
+  worker.on('message', (value) => {
+    const pending = waiting.shift();
+    if (pending) pending.resolve(value);
+    else queue.push(value);
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    for (const pending of waiting.splice(0)) pending.reject(error);
+  });
+  return {
+    next() {
+      if (queue.length > 0) return Promise.resolve(queue.shift());
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+  };
+}

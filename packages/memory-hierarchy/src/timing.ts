@@ -1,0 +1,42 @@
+import { performance } from 'node:perf_hooks';
+import { median } from '@mle/report';
+
+export interface TimingOptions {
+  /** Milliseconds one timed run should take: long enough to dwarf the timer, short enough to repeat. */
+  targetMs?: number;
+  /** Timed runs; the median is reported because this machine is shared and noisy. */
+  repeats?: number;
+  /** Units in the first calibration run: small when one unit is a pass over hundreds of megabytes. */
+  initialUnits?: number;
+}
+
+/**
+ * Nanoseconds per unit of work for `run(units)`, which must do `units` units and return a value the caller keeps
+ * (so the JIT cannot drop the work). The unit count is calibrated until one run takes about `targetMs`.
+ */
+export function nsPerUnit(run: (units: number) => number, options: TimingOptions = {}): number {
+  const { targetMs = 20, repeats = 5, initialUnits = 1024 } = options;
+  let units = initialUnits;
+  let elapsed = timeOnce(run, units);
+  while (elapsed < targetMs / 8 && units < 2 ** 40) {
+    units *= 8;
+    elapsed = timeOnce(run, units);
+  }
+  units = Math.max(1, Math.round((units * targetMs) / Math.max(elapsed, 1e-3)));
+  const samples: number[] = [];
+  for (let r = 0; r < repeats; r++) samples.push(timeOnce(run, units) / units);
+  return median(samples) * 1e6;
+}
+
+let sink = 0;
+
+function timeOnce(run: (units: number) => number, units: number): number {
+  const start = performance.now();
+  sink ^= run(units);
+  return performance.now() - start;
+}
+
+/** The values every timed run returned, folded together; reading it keeps the measured work observable. */
+export function timingSink(): number {
+  return sink;
+}
