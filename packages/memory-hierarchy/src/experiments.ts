@@ -52,7 +52,7 @@ export interface ExperimentOptions {
 export interface SystemCaches {
   sysfs: SystemCache[] | undefined;
   lscpu: SystemCache[] | undefined;
-  /** Why sysfs could not be read, when it could not. */
+  /** Why sysfs or lscpu could not be read, when one could not. */
   unavailable: string | undefined;
 }
 
@@ -88,14 +88,21 @@ export interface Results {
   falseSharing: FalseSharingResult[];
 }
 
+/** Both accounts of the caches; either may be missing, and the probes run regardless. */
 export function readSystemCaches(): SystemCaches {
-  const lscpu = readLscpuCaches();
-  try {
-    return { sysfs: readSysfsCaches(), lscpu, unavailable: undefined };
-  } catch (error) {
-    if (!(error instanceof CacheInfoUnavailableError)) throw error;
-    return { sysfs: undefined, lscpu, unavailable: error.message };
-  }
+  const unavailable: string[] = [];
+  const attempt = (read: () => SystemCache[] | undefined): SystemCache[] | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof CacheInfoUnavailableError)) throw error;
+      unavailable.push(error.message);
+      return undefined;
+    }
+  };
+  const sysfs = attempt(() => readSysfsCaches());
+  const lscpu = attempt(readLscpuCaches);
+  return { sysfs, lscpu, unavailable: unavailable.length === 0 ? undefined : unavailable.join('; ') };
 }
 
 /** Every experiment of the package, in the order the README explains them. */

@@ -41,8 +41,6 @@ export interface LatencyOptions extends TimingOptions {
   seed?: number;
   /** Also time the same chain in WebAssembly (one probe instance, reused). */
   wasm?: WasmProbe;
-  /** Called after each working set, for progress bars. */
-  onPoint?: (bytes: number) => void;
 }
 
 export interface LatencyCurves {
@@ -70,7 +68,6 @@ export function latencyCurve(
       wasm.load(chain);
       curves.wasm.push({ bytes, ns: nsPerUnit((steps) => wasm.chase(steps), options) });
     }
-    options.onPoint?.(bytes);
   }
   return curves;
 }
@@ -92,9 +89,7 @@ export function timeChain(chain: Chain, options: TimingOptions = {}): number {
 export function tlbCurve(pageCounts: readonly number[], options: LatencyOptions = {}): LatencyPoint[] {
   const { seed = 1 } = options;
   return pageCounts.map((pages) => {
-    const ns = timeChain(pagePerLineChain(pages, seed), options);
-    options.onPoint?.(pages * PAGE_BYTES);
-    return { bytes: pages * PAGE_BYTES, ns };
+    return { bytes: pages * PAGE_BYTES, ns: timeChain(pagePerLineChain(pages, seed), options) };
   });
 }
 

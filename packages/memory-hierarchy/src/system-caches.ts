@@ -57,15 +57,10 @@ export function readSysfsCaches(root = SYSFS_CACHE_ROOT): SystemCache[] {
         throw new CacheInfoUnavailableError(`${path} is missing: cannot tell this cache's ${file}`);
       return undefined;
     };
-    const type = read('type')!;
-    if (type !== 'Data' && type !== 'Instruction' && type !== 'Unified')
-      throw new CacheInfoUnavailableError(
-        `${join(dir, 'type')} says "${type}", expected Data, Instruction or Unified`,
-      );
     const ways = read('ways_of_associativity', false);
     return {
       level: wholeNumber(read('level')!, join(dir, 'level')),
-      type,
+      type: cacheType(read('type')!, join(dir, 'type')),
       bytes: parseCacheSize(read('size')!),
       lineBytes: wholeNumber(read('coherency_line_size')!, join(dir, 'coherency_line_size')),
       ways: ways === undefined ? undefined : wholeNumber(ways, join(dir, 'ways_of_associativity')),
@@ -74,11 +69,17 @@ export function readSysfsCaches(root = SYSFS_CACHE_ROOT): SystemCache[] {
   });
 }
 
-function wholeNumber(text: string, path: string): number {
+function wholeNumber(text: string, where: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0)
-    throw new CacheInfoUnavailableError(`${path} says "${text}", expected a whole number`);
+    throw new CacheInfoUnavailableError(`${where} says "${text}", expected a whole number`);
   return value;
+}
+
+function cacheType(text: string, where: string): SystemCache['type'] {
+  if (text !== 'Data' && text !== 'Instruction' && text !== 'Unified')
+    throw new CacheInfoUnavailableError(`${where} says "${text}", expected Data, Instruction or Unified`);
+  return text;
 }
 
 /** The caches as `lscpu --caches` reports them per CPU (util-linux), or undefined when lscpu is not installed. */
@@ -103,21 +104,23 @@ export function parseLscpuCaches(json: string): SystemCache[] {
   } catch (error) {
     throw new CacheInfoUnavailableError(`lscpu output is not JSON: ${(error as Error).message}`);
   }
-  const caches = (parsed as { caches?: unknown }).caches;
+  const caches =
+    typeof parsed === 'object' && parsed !== null ? (parsed as { caches?: unknown }).caches : undefined;
   if (!Array.isArray(caches)) throw new CacheInfoUnavailableError('lscpu output has no "caches" array');
   return caches.map((entry: Record<string, unknown>, i) => {
+    const where = `lscpu cache ${i} (${String(entry?.name)})`;
     const field = (name: string) => {
-      const value = entry[name];
+      const value = entry?.[name];
       if (value === undefined || value === null)
-        throw new CacheInfoUnavailableError(`lscpu cache ${i} (${String(entry.name)}) has no "${name}"`);
+        throw new CacheInfoUnavailableError(`${where} has no "${name}"`);
       return value;
     };
     return {
-      level: Number(field('level')),
-      type: field('type') as SystemCache['type'],
+      level: wholeNumber(String(field('level')), `${where} level`),
+      type: cacheType(String(field('type')), `${where} type`),
       bytes: parseCacheSize(String(field('one-size'))),
-      lineBytes: Number(field('coherency-size')),
-      ways: entry.ways === undefined ? undefined : Number(entry.ways),
+      lineBytes: wholeNumber(String(field('coherency-size')), `${where} coherency-size`),
+      ways: entry.ways === undefined ? undefined : wholeNumber(String(entry.ways), `${where} ways`),
       sharedWith: undefined,
     };
   });

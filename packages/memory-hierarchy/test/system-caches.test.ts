@@ -126,9 +126,16 @@ describe('lscpu', () => {
   it('names output it cannot use', () => {
     expect(() => parseLscpuCaches('not json')).toThrow('lscpu output is not JSON');
     expect(() => parseLscpuCaches('{}')).toThrow('lscpu output has no "caches" array');
+    expect(() => parseLscpuCaches('null')).toThrow('lscpu output has no "caches" array');
+    expect(() => parseLscpuCaches('{"caches":[null]}')).toThrow('lscpu cache 0 (undefined) has no "level"');
     expect(() => parseLscpuCaches('{"caches":[{"name":"L1d","level":1,"type":"Data"}]}')).toThrow(
       'lscpu cache 0 (L1d) has no "one-size"',
     );
+    expect(() =>
+      parseLscpuCaches(
+        '{"caches":[{"name":"L9","level":1,"type":"Victim","one-size":"1K","coherency-size":64}]}',
+      ),
+    ).toThrow('lscpu cache 0 (L9) type says "Victim", expected Data, Instruction or Unified');
   });
 
   it.runIf(existsSync(SYSFS_CACHE_ROOT) && readLscpuCaches() !== undefined)(
