@@ -64,24 +64,13 @@ function chainFromOrder(order: Uint32Array, bytes: number): Chain {
   return { next, start: order[0]!, length: order.length, bytes };
 }
 
-function shuffle(values: Uint32Array, rng: Rng): Uint32Array {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    const t = values[i]!;
-    values[i] = values[j]!;
-    values[j] = t;
-  }
-  return values;
-}
-
-function range(n: number): Uint32Array {
-  const values = new Uint32Array(n);
-  for (let i = 0; i < n; i++) values[i] = i;
-  return values;
+/** A random order of 0..n-1 (Fisher–Yates, from @mle/tensor). */
+function shuffled(n: number, rng: Rng): Int32Array {
+  return rng.permutation(n).data as Int32Array;
 }
 
 /**
- * The latency probe of the issue: one slot per cache line, visited in a Sattolo cycle. Every load goes to a line
+ * The latency probe: one slot per cache line, visited in a Sattolo cycle. Every load goes to a line
  * chosen at random from the working set, so once the set outgrows a cache level nearly every load misses it.
  */
 export function randomLineChain(bytes: number, seed: number): Chain {
@@ -109,7 +98,7 @@ export function pageLocalChain(bytes: number, seed: number): Chain {
   let k = 0;
   let page = 0;
   do {
-    for (const line of shuffle(range(linesPerPage), rng)) order[k++] = (page * linesPerPage + line) * perLine;
+    for (const line of shuffled(linesPerPage, rng)) order[k++] = (page * linesPerPage + line) * perLine;
     page = pageCycle[page]!;
   } while (page !== 0);
   return chainFromOrder(order, bytes);
@@ -125,11 +114,10 @@ export function pagePerLineChain(pages: number, seed: number): Chain {
     throw new RangeError(`pagePerLineChain: pages must be a positive integer, got ${pages}`);
   const linesPerPage = PAGE_BYTES / LINE_BYTES;
   const perLine = LINE_BYTES / SLOT_BYTES;
-  const order = shuffle(range(pages), new Rng(seed));
-  for (let k = 0; k < pages; k++) {
-    const page = order[k]!;
-    order[k] = (page * linesPerPage + (page % linesPerPage)) * perLine;
-  }
+  const order = Uint32Array.from(
+    shuffled(pages, new Rng(seed)),
+    (page) => (page * linesPerPage + (page % linesPerPage)) * perLine,
+  );
   return chainFromOrder(order, pages * PAGE_BYTES);
 }
 
