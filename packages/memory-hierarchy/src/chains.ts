@@ -124,28 +124,32 @@ export function pagePerLineChain(pages: number, seed: number): Chain {
 /**
  * The line-size probe: blocks of `blockBytes` in a Sattolo cycle, and in each block two loads, the second
  * `offsetBytes` after the first. While the offset stays inside the first load's cache line the second load hits
- * L1 and costs almost nothing; from the offset equal to the line size on, it is a second miss.
+ * L1 and costs almost nothing; from the offset equal to the line size on, it is a second miss. The first load sits
+ * 64 bytes into its block, the second line of a 128-byte pair: some cores' prefetchers fetch the other line of an
+ * aligned pair on a miss, which would otherwise hand the second load its line at offset 64.
  */
 export function pairChain(bytes: number, blockBytes: number, offsetBytes: number, seed: number): Chain {
-  checkBytes('pairChain', blockBytes, LINE_BYTES);
+  checkBytes('pairChain', blockBytes, 2 * LINE_BYTES);
   checkBytes('pairChain', bytes, blockBytes);
+  const room = blockBytes - LINE_BYTES;
   if (
     !Number.isInteger(offsetBytes) ||
     offsetBytes < SLOT_BYTES ||
     offsetBytes % SLOT_BYTES !== 0 ||
-    offsetBytes >= blockBytes
+    offsetBytes >= room
   )
     throw new RangeError(
-      `pairChain: offsetBytes must be a multiple of ${SLOT_BYTES} in [${SLOT_BYTES}, ${blockBytes}), got ${offsetBytes}`,
+      `pairChain: offsetBytes must be a multiple of ${SLOT_BYTES} in [${SLOT_BYTES}, ${room}), got ${offsetBytes}`,
     );
   const blocks = bytes / blockBytes;
   const perBlock = blockBytes / SLOT_BYTES;
+  const first = LINE_BYTES / SLOT_BYTES;
   const offset = offsetBytes / SLOT_BYTES;
   const perm = sattoloCycle(blocks, new Rng(seed));
   const next = new Uint32Array(bytes / SLOT_BYTES);
   for (let block = 0; block < blocks; block++) {
-    next[block * perBlock] = block * perBlock + offset;
-    next[block * perBlock + offset] = perm[block]! * perBlock;
+    next[block * perBlock + first] = block * perBlock + first + offset;
+    next[block * perBlock + first + offset] = perm[block]! * perBlock + first;
   }
-  return { next, start: 0, length: 2 * blocks, bytes };
+  return { next, start: first, length: 2 * blocks, bytes };
 }

@@ -19,18 +19,21 @@ export function pairCurve(
   offsets: readonly number[],
   options: TimingOptions & { bytes?: number; blockBytes?: number; seed?: number } = {},
 ): PairPoint[] {
-  const { bytes = 128 * 2 ** 20, blockBytes = 512, seed = 1 } = options;
+  const { bytes = 128 * 2 ** 20, blockBytes = 512, seed = 1, repeats = 9 } = options;
   return offsets.map((offsetBytes) => {
     wasm.load(pairChain(bytes, blockBytes, offsetBytes, seed));
-    return { offsetBytes, nsPerBlock: 2 * nsPerUnit((steps) => wasm.chase(steps), options) };
+    return { offsetBytes, nsPerBlock: 2 * nsPerUnit((steps) => wasm.chase(steps), { ...options, repeats }) };
   });
 }
 
 /**
- * The cache-line size: the smallest offset whose cost is past halfway from the cheapest pair (both loads in one
- * line) to the dearest (two lines). Offsets must be sorted ascending and start inside a line.
+ * The cache-line size: the first offset whose pair costs more than 10% above the cheapest pair at a smaller offset.
+ * Inside the line the second load is an L1 hit and the cost varies by a few percent; past it the second load is a
+ * miss, which costs at least 10% more even where a prefetcher or an open DRAM row helps it (and how much more
+ * varies with the distance, so the jump, not the highest cost, marks the line). Offsets must be sorted ascending and
+ * start inside a line.
  */
-export function detectLineSize(points: readonly PairPoint[]): number {
+export function detectLineSize(points: readonly PairPoint[], minRise = 0.1): number {
   if (points.length < 2)
     throw new RangeError(`detectLineSize: need at least 2 offsets, got ${points.length}`);
   points.forEach((p, i) => {
@@ -41,11 +44,13 @@ export function detectLineSize(points: readonly PairPoint[]): number {
     if (i > 0 && p.offsetBytes <= points[i - 1]!.offsetBytes)
       throw new RangeError('detectLineSize: offsets must increase');
   });
-  const low = points[0]!.nsPerBlock;
-  const high = Math.max(...points.map((p) => p.nsPerBlock));
-  if (high < 1.1 * low)
-    throw new RangeError(
-      `detectLineSize: no offset costs 10% more than the first (${low.toFixed(1)} ns); try offsets past the line size`,
-    );
-  return points.find((p) => p.nsPerBlock > (low + high) / 2)!.offsetBytes;
+  let cheapest = points[0]!.nsPerBlock;
+  for (const p of points.slice(1)) {
+    if (p.nsPerBlock > (1 + minRise) * cheapest) return p.offsetBytes;
+    cheapest = Math.min(cheapest, p.nsPerBlock);
+  }
+  throw new RangeError(
+    `detectLineSize: no offset costs ${minRise * 100}% more than a smaller one (first ${points[0]!.nsPerBlock.toFixed(1)} ns); ` +
+      'try offsets past the line size',
+  );
 }

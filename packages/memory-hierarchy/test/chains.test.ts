@@ -89,12 +89,13 @@ describe('chains', () => {
     expect(lineInPage.size).toBe(64);
   });
 
-  it('pairChain makes two loads per block, the second offsetBytes after the first', () => {
+  it('pairChain makes two loads per block, the first 64 bytes in, the second offsetBytes after it', () => {
     const chain = pairChain(64 * 512, 512, 96, 4);
     const seen = visits(chain.next, chain.start, chain.length);
     expect(seen).toHaveLength(128);
+    expect(new Set(seen.map((slot) => Math.floor((slot * 4) / 512))).size).toBe(64);
     for (let k = 0; k < seen.length; k += 2) {
-      expect((seen[k]! * 4) % 512).toBe(0);
+      expect((seen[k]! * 4) % 512).toBe(64);
       expect((seen[k + 1]! - seen[k]!) * 4).toBe(96);
     }
   });
@@ -111,8 +112,8 @@ describe('chains', () => {
     );
     expect(() => pageLocalChain(6000, 1)).toThrow('multiple of 4096');
     expect(() => pagePerLineChain(0, 1)).toThrow('pages must be a positive integer, got 0');
-    expect(() => pairChain(4096, 512, 512, 1)).toThrow(
-      'offsetBytes must be a multiple of 4 in [4, 512), got 512',
+    expect(() => pairChain(4096, 512, 448, 1)).toThrow(
+      'offsetBytes must be a multiple of 4 in [4, 448), got 448',
     );
   });
 });
