@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arange, concat, fromArray, type NDArray, split, stack } from '../src/index.js';
+import { arange, concat, DTYPES, fromArray, type NDArray, split, stack } from '../src/index.js';
 import { size, strides } from './reference.js';
 
 const shapeArb = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 });
@@ -20,6 +20,27 @@ function* indices(shape: readonly number[]): Generator<number[]> {
 }
 
 describe('views', () => {
+  it('copies any transposed view element by element, into every dtype (one compiled copy per type pair)', () => {
+    fc.assert(
+      fc.property(
+        shapeArb.chain((shape) =>
+          fc.tuple(fc.constant(shape), fc.shuffledSubarray([...shape.keys()], { minLength: shape.length })),
+        ),
+        fc.constantFrom(...DTYPES),
+        fc.constantFrom(...DTYPES),
+        ([shape, perm], from, to) => {
+          const t = base(shape)
+            .astype(from)
+            .transpose(...perm);
+          const expected = [...indices(t.shape)].map((index) => t.get(...index));
+          expect(Array.from(t.toTypedArray())).toEqual(expected);
+          const converted = Array.from(t.astype(to).toTypedArray());
+          expect(converted).toEqual(expected.map((v) => (to === 'bool' ? (v ? 1 : 0) : Number(v))));
+        },
+      ),
+    );
+  });
+
   it('transpose by any permutation moves element (i…) to (perm i…), sharing the buffer', () => {
     fc.assert(
       fc.property(
