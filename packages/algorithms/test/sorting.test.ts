@@ -64,6 +64,20 @@ describe('comparison sorts agree with the built-in order', () => {
     },
   );
 
+  it.each(['sorted', 'reversed'])(
+    'quickSort splits %s input evenly: no more comparisons than on random input',
+    (shape) => {
+      const n = 100_000;
+      let comparisons = 0;
+      quickSort(adversarial[shape]!(n), (a, b) => {
+        comparisons++;
+        return a - b;
+      });
+      // Random input takes ~1.1·n·log₂n. A partition that reversed the larger keys made sorted input take 3.5·n·log₂n.
+      expect(comparisons).toBeLessThan(1.2 * n * Math.log2(n));
+    },
+  );
+
   it('the stable sorts keep equal keys in input order (objects with a comparator)', () => {
     const record = fc.record({ key: fc.integer({ min: 0, max: 5 }), id: fc.nat() });
     fc.assert(

@@ -2,8 +2,8 @@ import { type Comparator, numericOrder, sortSafely } from './compare.js';
 import { heapRange, insertionRange } from './simple.js';
 
 /**
- * Introsort (Musser, 1997): quicksort with a median-of-three pivot and a 3-way partition (Dijkstra's Dutch
- * flag, so runs of equal keys cost nothing), insertion sort below 16 elements, and heapsort once the recursion
+ * Introsort (Musser, 1997): quicksort with a median-of-three pivot and a 3-way partition (Bentley–McIlroy, so
+ * runs of equal keys cost nothing and ordered input stays ordered), insertion sort below 16 elements, and heapsort once the recursion
  * is 2·log₂(n) deep — so the worst case is O(n log n) even on adversarial input. O(log n) stack, not stable.
  */
 export function quickSort<T>(array: T[], compare: Comparator<T> = numericOrder as Comparator<T>): T[] {
@@ -20,16 +20,7 @@ function introsort<T>(a: T[], lo: number, hi: number, depth: number, cmp: Compar
       return;
     }
     const pivot = medianOfThree(a[lo]!, a[(lo + hi) >>> 1]!, a[hi - 1]!, cmp);
-    // a[lo, lt) < pivot, a[lt, i) = pivot, a[gt, hi) > pivot
-    let lt = lo;
-    let gt = hi;
-    let i = lo;
-    while (i < gt) {
-      const c = cmp(a[i]!, pivot);
-      if (c < 0) swap(a, lt++, i++);
-      else if (c > 0) swap(a, i, --gt);
-      else i++;
-    }
+    const [lt, gt] = partition3(a, lo, hi, pivot, cmp);
     // Recurse into the smaller side, loop on the larger: O(log n) stack.
     if (lt - lo < hi - gt) {
       introsort(a, lo, lt, depth, cmp);
@@ -40,6 +31,32 @@ function introsort<T>(a: T[], lo: number, hi: number, depth: number, cmp: Compar
     }
   }
   insertionRange(a, lo, hi, cmp);
+}
+
+/**
+ * Bentley and McIlroy's 3-way partition ("Engineering a sort function", 1993): a Hoare scan from both ends that
+ * parks keys equal to the pivot at the two ends, then swaps them into the middle. Returns [lt, gt] with
+ * a[lo, lt) < pivot, a[lt, gt) = pivot, a[gt, hi) > pivot. Unlike Dijkstra's one-way scan, which swaps every
+ * larger key to the back and so reverses them, it leaves ordered input in order: sorted and reversed arrays
+ * split evenly at every level.
+ */
+function partition3<T>(a: T[], lo: number, hi: number, pivot: T, cmp: Comparator<T>): [number, number] {
+  let i = lo;
+  let j = hi - 1;
+  let p = lo; // a[lo, p) = pivot
+  let q = hi - 1; // a(q, hi) = pivot
+  for (;;) {
+    for (let c: number; i <= j && (c = cmp(a[i]!, pivot)) <= 0; i++) if (c === 0) swap(a, p++, i);
+    for (let c: number; i <= j && (c = cmp(a[j]!, pivot)) >= 0; j--) if (c === 0) swap(a, j, q--);
+    if (i > j) break;
+    swap(a, i++, j--);
+  }
+  // Now a[p, i) < pivot and a(j, q] > pivot, with i = j + 1: move the equal keys in from both ends.
+  const left = Math.min(p - lo, i - p);
+  for (let k = 0; k < left; k++) swap(a, lo + k, i - left + k);
+  const right = Math.min(q - j, hi - 1 - q);
+  for (let k = 0; k < right; k++) swap(a, i + k, hi - right + k);
+  return [lo + (i - p), hi - (q - j)];
 }
 
 function medianOfThree<T>(x: T, y: T, z: T, cmp: Comparator<T>): T {
