@@ -46,8 +46,16 @@ function partition3<T>(a: T[], lo: number, hi: number, pivot: T, cmp: Comparator
   let p = lo; // a[lo, p) = pivot
   let q = hi - 1; // a(q, hi) = pivot
   for (;;) {
-    for (let c: number; i <= j && (c = cmp(a[i]!, pivot)) <= 0; i++) if (c === 0) swap(a, p++, i);
-    for (let c: number; i <= j && (c = cmp(a[j]!, pivot)) >= 0; j--) if (c === 0) swap(a, j, q--);
+    for (; i <= j; i++) {
+      const c = cmp(a[i]!, pivot);
+      if (c > 0) break;
+      if (c === 0) swap(a, p++, i);
+    }
+    for (; i <= j; j--) {
+      const c = cmp(a[j]!, pivot);
+      if (c < 0) break;
+      if (c === 0) swap(a, j, q--);
+    }
     if (i > j) break;
     swap(a, i++, j--);
   }
