@@ -35,6 +35,13 @@ export function bandwidthCurve(
   wasm: WasmProbe,
   options: TimingOptions = {},
 ): BandwidthPoint[] {
+  if (sizes.length === 0) throw new RangeError('bandwidthCurve: no working sets given');
+  for (const size of sizes) {
+    if (!Number.isInteger(size) || size < 64 || size % 64 !== 0)
+      throw new RangeError(
+        `bandwidthCurve: working sets must be positive multiples of 64 bytes, got ${size}`,
+      );
+  }
   const largest = Math.max(...sizes);
   const buffer = new ArrayBuffer(largest);
   const ints = new Int32Array(buffer);
@@ -44,10 +51,6 @@ export function bandwidthCurve(
   const timing = { ...options, initialUnits: 1 };
   const points: BandwidthPoint[] = [];
   for (const size of sizes) {
-    if (!Number.isInteger(size) || size < 64 || size % 64 !== 0)
-      throw new RangeError(
-        `bandwidthCurve: working sets must be positive multiples of 64 bytes, got ${size}`,
-      );
     const half = size / 2;
     const rate = (kernel: BandwidthKernel, moved: number, pass: () => number) => {
       const ns = nsPerUnit((passes) => {
@@ -99,6 +102,8 @@ export function strideSweep(
   wasm: WasmProbe,
   options: TimingOptions = {},
 ): StridePoint[] {
+  if (!Number.isInteger(bytes) || bytes < 4 || bytes % 4 !== 0)
+    throw new RangeError(`strideSweep: bytes must be a positive multiple of 4, got ${bytes}`);
   const view = new Int32Array(bytes / 4).fill(1);
   wasm.reserve(bytes).fill(1);
   const timing = { ...options, initialUnits: 1 };

@@ -3,8 +3,14 @@
  * does or does not follow the layout.
  */
 
+function checkSquare(op: string, matrix: Float32Array, n: number): void {
+  if (!Number.isInteger(n) || n < 0 || matrix.length !== n * n)
+    throw new RangeError(`${op}: expected an n×n matrix, got ${matrix.length} values for n = ${n}`);
+}
+
 /** Sums an n×n row-major matrix row by row: consecutive reads are neighbours in memory. */
 export function sumRowMajor(matrix: Float32Array, n: number): number {
+  checkSquare('sumRowMajor', matrix, n);
   let s = 0;
   for (let i = 0; i < n; i++) {
     const row = i * n;
@@ -15,6 +21,7 @@ export function sumRowMajor(matrix: Float32Array, n: number): number {
 
 /** Sums the same matrix column by column: consecutive reads are n·4 bytes apart, a new line (and page) each time. */
 export function sumColumnMajor(matrix: Float32Array, n: number): number {
+  checkSquare('sumColumnMajor', matrix, n);
   let s = 0;
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) s += matrix[i * n + j]!;
@@ -33,6 +40,13 @@ export interface FeatureTable {
 }
 
 export function featureTable(rows: number, features: number, seed = 1): FeatureTable {
+  for (const [name, value] of [
+    ['rows', rows],
+    ['features', features],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`featureTable: ${name} must be a positive integer, got ${value}`);
+  }
   const aos = new Float32Array(rows * features);
   const soa = Array.from({ length: features }, () => new Float32Array(rows));
   let x = seed >>> 0 || 1;

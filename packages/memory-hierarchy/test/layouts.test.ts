@@ -39,6 +39,16 @@ describe('traversal orders compute the same thing', () => {
   });
 });
 
+describe('bad input', () => {
+  it('names a matrix that is not n×n and a table with no rows', () => {
+    expect(() => sumRowMajor(new Float32Array(10), 3)).toThrow(
+      'expected an n×n matrix, got 10 values for n = 3',
+    );
+    expect(() => sumColumnMajor(new Float32Array(9), 2)).toThrow('sumColumnMajor: expected an n×n matrix');
+    expect(() => featureTable(0, 16)).toThrow('featureTable: rows must be a positive integer, got 0');
+  });
+});
+
 describe('falseSharing', () => {
   it('both workers count to the end, at any gap', async () => {
     for (const gap of [4, 128]) {

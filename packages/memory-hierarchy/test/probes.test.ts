@@ -80,10 +80,14 @@ describe('bandwidth kernels', () => {
     const points = bandwidthCurve([4096, 65536], wasm, quick);
     expect(points.map((p) => `${p.kernel}@${p.bytes}`)).toHaveLength(8);
     for (const p of points) expect(p.gbPerSecond).toBeGreaterThan(0);
-    expect(() => bandwidthCurve([100], wasm, quick)).toThrow('multiples of 64 bytes, got 100');
+    expect(() => bandwidthCurve([4096, 100], wasm, quick)).toThrow('multiples of 64 bytes, got 100');
+    expect(() => bandwidthCurve([], wasm, quick)).toThrow('no working sets given');
     const sweep = strideSweep(1 << 20, [1, 16], wasm, quick);
     expect(sweep.map((p) => `${p.engine}@${p.stride}`)).toEqual(['JS@1', 'wasm@1', 'JS@16', 'wasm@16']);
     expect(() => strideSweep(1 << 20, [0], wasm, quick)).toThrow('strides must be positive integers, got 0');
+    expect(() => strideSweep(1001, [1], wasm, quick)).toThrow(
+      'bytes must be a positive multiple of 4, got 1001',
+    );
   });
 });
 
