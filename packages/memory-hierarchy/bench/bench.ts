@@ -5,7 +5,7 @@
  * memset and memcpy (TypedArray.fill and .set) beside a JavaScript read loop.
  */
 import { type BenchResult, printBenchReport } from '@mle/report';
-import { compareWithSystem, runExperiments } from '../src/index.js';
+import { compareWithSystem, dataLineBytes, reportedCaches, runExperiments } from '../src/index.js';
 
 const results = await runExperiments({ onStep: (step) => process.stderr.write(`${step}\n`) });
 const rows: BenchResult[] = [];
@@ -13,10 +13,10 @@ const add = (c: string, impl: string, metric: string, value: number, unit: strin
   rows.push({ case: c, impl, metric, value, unit });
 const KiB = 1024;
 
-const reported = results.system.sysfs ?? results.system.lscpu;
-const source = results.system.sysfs ? 'system (sysfs)' : 'system (lscpu)';
+const reported = reportedCaches(results.system);
+const source = `system (${reported?.source})`;
 const { hierarchy, levelLatency, memoryLatency, randomKnees } = results;
-compareWithSystem(hierarchy, reported).forEach((row, i) => {
+compareWithSystem(hierarchy, reported?.caches).forEach((row, i) => {
   const level = `L${row.level}`;
   add(`${level} size`, 'knee, page-by-page chain', 'size', row.detectedBytes / KiB, 'KiB');
   if (row.systemBytes !== undefined) {
@@ -42,7 +42,7 @@ for (const [impl, estimate] of [
 }
 
 add('line size', 'two-load probe (wasm)', 'size', results.lineBytes, 'B');
-const line = reported?.find((c) => c.level === 1 && c.type !== 'Instruction')?.lineBytes;
+const line = reported && dataLineBytes(reported.caches);
 if (line !== undefined) add('line size', `${source} coherency_line_size`, 'size', line, 'B');
 for (const p of results.pairs)
   add(`pair offset ${p.offsetBytes} B`, 'two-load probe (wasm)', 'time', p.nsPerBlock, 'ns');

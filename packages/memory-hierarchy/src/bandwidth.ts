@@ -62,7 +62,7 @@ export function bandwidthCurve(
     };
     const length = size / 4;
     rate('read (JS loop)', size, () => readSum(ints, length));
-    rate('read (wasm SIMD)', size, () => wasm.read(size, 1));
+    rate('read (wasm SIMD)', size, () => wasm.read(size));
     rate('write (fill)', size, () => {
       bytes.fill(2, 0, size);
       return bytes[size - 1]!;

@@ -1,6 +1,6 @@
 import { lineChartSvg } from '@mle/report';
 import { formatBytes } from './compare.js';
-import type { Results } from './experiments.js';
+import { type Results, reportedCaches } from './experiments.js';
 import { dataCaches } from './system-caches.js';
 
 const KiB = 1024;
@@ -9,7 +9,7 @@ const KiB = 1024;
 export async function drawCharts(results: Results): Promise<Record<string, string>> {
   const kib = (points: readonly { bytes: number; ns: number }[]) =>
     points.map((p) => ({ x: p.bytes / KiB, y: p.ns }));
-  const system = dataCaches(results.system.sysfs ?? results.system.lscpu ?? []);
+  const system = dataCaches(reportedCaches(results.system)?.caches ?? []);
   const systemMarkers = system.map((c) => ({
     x: c.bytes / KiB,
     label: `L${c.level} ${formatBytes(c.bytes)} (system)`,

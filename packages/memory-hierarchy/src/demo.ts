@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatTable } from '@mle/report';
 import { drawCharts } from './charts.js';
 import { compareWithSystem, formatBytes, withinFactor } from './compare.js';
-import { runExperiments, type TimedCase } from './experiments.js';
+import { reportedCaches, runExperiments, type TimedCase } from './experiments.js';
+import { dataLineBytes } from './system-caches.js';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -17,7 +18,7 @@ const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
 const { system } = results;
 if (system.unavailable) process.stdout.write(`\nsystem cache sizes: ${system.unavailable}\n`);
-const reported = system.sysfs ?? system.lscpu;
+const reported = reportedCaches(system)?.caches;
 const { hierarchy, levelLatency, memoryLatency, randomKnees } = results;
 print(
   'Detected levels (knees of the page-by-page chain) beside the sizes the system reports',
@@ -67,7 +68,7 @@ print(
   ),
 );
 
-const line = reported?.find((c) => c.level === 1 && c.type !== 'Instruction')?.lineBytes;
+const line = reported && dataLineBytes(reported);
 print(
   `Cache line: two loads per random block in 128 MiB; measured ${results.lineBytes} B, system says ${line ?? 'nothing'}`,
   formatTable(

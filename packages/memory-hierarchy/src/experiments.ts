@@ -88,6 +88,15 @@ export interface Results {
   falseSharing: FalseSharingResult[];
 }
 
+/** The account the comparisons use: sysfs when it could be read, else lscpu; undefined when neither could. */
+export function reportedCaches(
+  system: SystemCaches,
+): { source: 'sysfs' | 'lscpu'; caches: SystemCache[] } | undefined {
+  if (system.sysfs) return { source: 'sysfs', caches: system.sysfs };
+  if (system.lscpu) return { source: 'lscpu', caches: system.lscpu };
+  return undefined;
+}
+
 /** Both accounts of the caches; either may be missing, and the probes run regardless. */
 export function readSystemCaches(): SystemCaches {
   const unavailable: string[] = [];

@@ -23,6 +23,7 @@ export {
   type ExperimentOptions,
   type Results,
   readSystemCaches,
+  reportedCaches,
   runExperiments,
   type SystemCaches,
   type TimedCase,
@@ -55,6 +56,7 @@ export { detectLineSize, type PairPoint, pairCurve } from './line-size.js';
 export {
   CacheInfoUnavailableError,
   dataCaches,
+  dataLineBytes,
   parseCacheSize,
   parseLscpuCaches,
   readLscpuCaches,

@@ -130,3 +130,8 @@ export function parseLscpuCaches(json: string): SystemCache[] {
 export function dataCaches(caches: readonly SystemCache[]): SystemCache[] {
   return caches.filter((c) => c.type !== 'Instruction').sort((a, b) => a.level - b.level);
 }
+
+/** The line size of the first data cache, which is the size a load moves. */
+export function dataLineBytes(caches: readonly SystemCache[]): number | undefined {
+  return dataCaches(caches)[0]?.lineBytes;
+}

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { median } from '@mle/report';
+import { measure } from '@mle/report';
 
 export interface TimingOptions {
   /** Milliseconds one timed run should take: long enough to dwarf the timer, short enough to repeat. */
@@ -23,9 +23,13 @@ export function nsPerUnit(run: (units: number) => number, options: TimingOptions
     elapsed = timeOnce(run, units);
   }
   units = Math.max(1, Math.round((units * targetMs) / Math.max(elapsed, 1e-3)));
-  const samples: number[] = [];
-  for (let r = 0; r < repeats; r++) samples.push(timeOnce(run, units) / units);
-  return median(samples) * 1e6;
+  const { median } = measure(
+    () => {
+      _sink ^= run(units);
+    },
+    { warmup: 0, runs: repeats },
+  );
+  return (median / units) * 1e6;
 }
 
 /**

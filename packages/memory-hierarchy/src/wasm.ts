@@ -70,10 +70,8 @@ export class WasmProbe {
     return this.exports.stridedSum(bytes, strideBytes);
   }
 
-  /** Reads the first `bytes` of memory (a multiple of 64) `passes` times; returns the last sum. */
-  read(bytes: number, passes: number): number {
-    let sum = 0;
-    for (let p = 0; p < passes; p++) sum = this.exports.readSum(0, bytes);
-    return sum;
+  /** Reads the first `bytes` of memory (a multiple of 64) once; returns their sum as 32-bit integers. */
+  read(bytes: number): number {
+    return this.exports.readSum(0, bytes);
   }
 }
