@@ -3,6 +3,7 @@
 // Each package's Vitest writes test-results/vitest.json (a turbo output, so a cached run restores it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,9 +19,22 @@ const reportOf = (dir) => join(dir, 'test-results', 'vitest.json');
 // A report left by an earlier run must not be counted as this run's.
 for (const dir of workspaces) rmSync(reportOf(dir), { force: true });
 
+// One task a core: more only makes every task slower and turns hang guards into failures on a 2-core machine.
+const concurrency = `--concurrency=${availableParallelism()}`;
 const turbo = spawnSync(
   'pnpm',
-  ['exec', 'turbo', 'run', 'lint', 'lint:root', 'typecheck', 'test', '--continue', ...process.argv.slice(2)],
+  [
+    'exec',
+    'turbo',
+    'run',
+    'lint',
+    'lint:root',
+    'typecheck',
+    'test',
+    '--continue',
+    concurrency,
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: 'inherit', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },
 );
 

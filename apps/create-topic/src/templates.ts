@@ -86,30 +86,37 @@ describe('${fn}', () => {
   });
 });
 `,
-    'src/demo.ts': `/** Run: pnpm --filter @mle/${name} demo */
+    'src/demo.ts': `/** Run: pnpm --filter @mle/${name} demo [-- --quick] */
+import { demoFlags } from '@mle/report';
 import { ${fn} } from './index.js';
 
+// A demo that takes more than a minute runs the same code path at smaller sizes with --quick (CI passes it).
+demoFlags();
 console.log(\`${name}: ${fn}([1, 2, 3]) = \${${fn}([1, 2, 3])}\`);
 `,
     'bench/bench.ts': `/**
- * Run: pnpm --filter @mle/${name} bench [-- --json]
+ * Run: pnpm --filter @mle/${name} bench [-- --json] [-- --quick]
  * Every case measures ours beside the peer people would use instead, in the same process.
  */
-import { measure, printBenchReport } from '@mle/report';
+import { benchFlags, measure, printBenchReport } from '@mle/report';
 import { ${fn} } from '../src/index.js';
 
-const values = Array.from({ length: 1_000_000 }, (_, i) => (i % 100) / 7);
+const { json, quick } = benchFlags();
+const n = quick ? 10_000 : 1_000_000;
+const size = quick ? '1e4' : '1e6';
+const values = Array.from({ length: n }, (_, i) => (i % 100) / 7);
 const ours = measure(() => ${fn}(values));
 const peer = measure(() => values.reduce((a, b) => a + b, 0));
 
-printBenchReport({
+const report = {
   package: '@mle/${name}',
   results: [
-    { case: 'sum 1e6', impl: 'ours', metric: 'median time', value: ours.median, unit: 'ms' },
-    { case: 'sum 1e6', impl: 'Array.reduce', metric: 'median time', value: peer.median, unit: 'ms' },
-    { case: 'sum 1e6', impl: 'ours', metric: 'ratio to peer', value: ours.median / peer.median, unit: 'x' },
+    { case: \`sum \${size}\`, impl: 'ours', metric: 'median time', value: ours.median, unit: 'ms' },
+    { case: \`sum \${size}\`, impl: 'Array.reduce', metric: 'median time', value: peer.median, unit: 'ms' },
+    { case: \`sum \${size}\`, impl: 'ours', metric: 'ratio', value: ours.median / peer.median, unit: 'x' },
   ],
-});
+};
+printBenchReport(report, { json });
 `,
     'README.md': `# @mle/${name}: ${title(name)}
 
@@ -122,14 +129,15 @@ _The idea in a few paragraphs, with the formula or paper it rests on._
 ## Run it
 
 \`\`\`sh
-pnpm --filter @mle/${name} demo          # the topic working, in under a minute
+pnpm --filter @mle/${name} demo          # the topic working, in under a minute (-- --quick: what CI runs)
 pnpm --filter @mle/${name} test
-pnpm --filter @mle/${name} bench         # table; add -- --json for machine-readable rows
+pnpm --filter @mle/${name} bench         # table under the machine's line; -- --json for rows, -- --quick for a short run
 \`\`\`
 
 ## Results
 
-_A table printed by \`bench\`, with the peer measured in the same run, and the ratio._
+_A table printed by \`bench\`, with the peer measured in the same run, and the ratio, under the machine line the
+report prints (CPU, cores, SIMD features, Node): figures move with the machine._
 
 ## Checked against
 

@@ -25,6 +25,7 @@ import {
 import { exportModule } from '@mle/onnx';
 import {
   type BenchResult,
+  benchFlags,
   createProgress,
   formatTable,
   groupedBarChartSvg,
@@ -32,8 +33,7 @@ import {
 } from '@mle/report';
 import autocannon from 'autocannon';
 
-const json = process.argv.includes('--json');
-const quick = process.argv.includes('--quick');
+const { json, quick } = benchFlags();
 const say = (line = '') => {
   if (!json) console.log(line);
 };
@@ -249,7 +249,7 @@ results.push({
 });
 rmSync(work, { recursive: true, force: true });
 
-printBenchReport({ package: '@mle/model-server', results });
+printBenchReport({ package: '@mle/model-server', results }, { json });
 if (!json) {
   say('\nthroughput, req/s (p99 ms) — concurrency 1 / 16 / 64:');
   say(

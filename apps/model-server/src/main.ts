@@ -40,7 +40,7 @@ const app = createServer({
 const server: Server = app.listen(settings.PORT, settings.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.PORT;
-  logger.info({ port, models: repository?.status() }, 'listening');
+  logger.info({ port, pid: process.pid, models: repository?.status() }, 'listening');
   process.send?.({ listening: port });
 });
 

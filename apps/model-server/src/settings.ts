@@ -20,6 +20,9 @@ const Settings = z.object({
 
 export type ServerSettings = z.infer<typeof Settings>;
 
+/** The environment variables the server reads; turbo.json's `start.passThroughEnv` must list exactly these. */
+export const SETTING_NAMES = Object.keys(Settings.shape) as (keyof ServerSettings)[];
+
 /** Settings from environment variables, validated at start: a bad value stops the server with its name. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerSettings {
   const result = Settings.safeParse(env);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ModelRuntime, NamedTensor } from '@mle/serving-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inferBody, startServer, tinyRepository } from './helpers.js';
 
 /** A runtime that holds every batch until released, to fill the queue on purpose. */
@@ -10,6 +10,11 @@ function heldRuntime() {
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
+  let started!: () => void;
+  /** Resolves when the first batch reaches the runtime. */
+  const running = new Promise<void>((resolve) => {
+    started = resolve;
+  });
   const runtime: ModelRuntime = {
     platform: 'held',
     load: async () => ({
@@ -17,6 +22,7 @@ function heldRuntime() {
       outputs: [{ name: 'output', datatype: 'FP32', shape: [-1, 3] }],
     }),
     infer: async (inputs: NamedTensor[]) => {
+      started();
       await gate;
       return [
         {
@@ -29,7 +35,7 @@ function heldRuntime() {
     },
     release: async () => {},
   };
-  return { runtime, release: () => release() };
+  return { runtime, running, release: () => release() };
 }
 
 describe('admission control', () => {
@@ -41,14 +47,15 @@ describe('admission control', () => {
     });
     const body = inferBody([[1, 2, 3, 4]]);
     const first = server.call('/v2/models/tiny/infer', { body }); // runs, held
-    await new Promise((r) => setTimeout(r, 20));
+    await held.running;
     const second = server.call('/v2/models/tiny/infer', { body }); // waits in the queue (size 1)
-    await new Promise((r) => setTimeout(r, 20));
+    const batcher = server.repository!.get('tiny').batcher;
+    await vi.waitFor(() => expect(batcher.queueDepth).toBe(1), { timeout: 60_000, interval: 5 });
     const third = await server.call('/v2/models/tiny/infer', { body });
     expect(third.status).toBe(503);
     expect(third.headers.get('retry-after')).toBe('1');
     expect(third.json.error).toBe('model tiny: queue full (1 requests waiting); retry later');
-    await new Promise((r) => setTimeout(r, 60)); // the queued request's 50 ms deadline passes
+    await new Promise((r) => setTimeout(r, 60)); // the queued request's 50 ms deadline passes (a sleep only runs long)
     held.release();
     expect((await first).status).toBe(200);
     const late = await second;
@@ -58,7 +65,8 @@ describe('admission control', () => {
   });
 
   it('SIGTERM: the process stops accepting, answers what it holds, releases the models and exits 0', async () => {
-    const root = tinyRepository({ delayUs: 300_000, maxBatchSize: 8 }); // requests wait 300 ms for batchmates
+    // Requests wait up to 10 minutes for batchmates: only the shutdown's drain can answer them within the test.
+    const root = tinyRepository({ delayUs: 600_000_000, maxBatchSize: 8 });
     const child = spawn(
       fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url)),
       ['--conditions=@mle/source', 'src/main.ts'],
@@ -90,7 +98,13 @@ describe('admission control', () => {
         body: JSON.stringify(inferBody([[1, 2, 3, 4]])),
       });
     const inFlight = [post(), post(), post()];
-    await new Promise((r) => setTimeout(r, 100)); // queued in the batcher, not yet run
+    await vi.waitFor(
+      async () => {
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toMatch(/^mle_inference_queue_depth\{model="tiny"\} 3$/m);
+      },
+      { timeout: 60_000, interval: 20 },
+    ); // all three queued in the batcher, not yet run
     child.kill('SIGTERM');
     const answers = await Promise.all(inFlight);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
@@ -103,7 +117,7 @@ describe('admission control', () => {
     expect(lines.filter((l) => l.msg === 'request').every((l) => typeof l.reqId === 'string')).toBe(true);
     expect(lines.at(-1).msg).toBe('stopped');
     await expect(fetch(`http://127.0.0.1:${port}/v2/health/live`)).rejects.toThrow();
-  }, 60_000);
+  });
 
   it('refuses a bad configuration at start, naming the variable', async () => {
     const child = spawn(
@@ -122,5 +136,5 @@ describe('admission control', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).not.toBe(0);
     expect(stderr).toContain('invalid configuration: PORT:');
-  }, 30_000);
+  });
 });

@@ -4,7 +4,7 @@
  *   inspect <model.onnx> [--json]
  *   run <model.onnx> --input feeds.json [--threads N]
  *   bench <model.onnx> [--threads 1,2] [--batch 1,8,32] [--warmup N] [--iters N] [--json]
- *   demo [--bench] [--json]      the MNIST MLP: TypeScript vs onnxruntime float32 vs int8
+ *   demo [--quick]               the MNIST MLP: TypeScript vs onnxruntime float32 vs int8 (bench/bench.ts reports it)
  */
 import { parseArgs } from 'node:util';
 import { printBenchReport } from '@mle/report';
@@ -17,10 +17,10 @@ const USAGE = `usage:
   onnx-inference inspect <model.onnx> [--json]
   onnx-inference run <model.onnx> --input feeds.json [--threads N]
   onnx-inference bench <model.onnx> [--threads 1,2] [--batch 1,8,32] [--warmup 10] [--iters 100] [--json]
-  onnx-inference demo [--bench] [--json]`;
+  onnx-inference demo [--quick]`;
 
-// `pnpm start -- inspect x.onnx` passes the "--" through; it is not an argument.
-const argv = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
+// pnpm passes the "--" of `pnpm start -- inspect x.onnx` and `pnpm demo -- --quick` through; it is not an argument.
+const argv = process.argv.slice(2).filter((a) => a !== '--');
 
 const list = (value: string, flag: string) =>
   value.split(',').map((v) => {
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
-      bench: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
       input: { type: 'string' },
       threads: { type: 'string', default: '1' },
       batch: { type: 'string', default: '1,8,32' },
@@ -77,12 +77,12 @@ async function main(): Promise<void> {
         warmup: list(values.warmup, '--warmup')[0]!,
         iters: list(values.iters, '--iters')[0]!,
       });
-      if (values.json) printBenchReport({ package: '@mle/onnx-inference', results }, ['--json']);
+      if (values.json) printBenchReport({ package: '@mle/onnx-inference', results }, { json: true });
       else console.log(latencyTable(results));
       return;
     }
     case 'demo':
-      await demo({ bench: values.bench, json: values.json });
+      await demo({ quick: values.quick });
       return;
     default:
       throw new Error(`unknown command "${command}"\n${USAGE}`);

@@ -2,30 +2,26 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crossEntropy, evaluate, noGrad, Tensor } from '@mle/autograd';
 import { exportModule, OnnxSession, quantizeDynamicInt8, readModel } from '@mle/onnx';
-import {
-  type BenchResult,
-  createProgress,
-  formatTable,
-  groupedBarChartSvg,
-  printBenchReport,
-} from '@mle/report';
+import { type BenchResult, createProgress, formatTable, groupedBarChartSvg } from '@mle/report';
 import { argmax, fromTypedArray, type NDArray } from '@mle/tensor';
 import { latencyStats, timeRuns } from './latency.js';
 import { ARTIFACTS, trainedMnistMlp } from './mnist.js';
 
 const BATCHES = [1, 8, 32] as const;
-const ITERS: Record<number, number> = { 1: 400, 8: 200, 32: 100 };
+// Enough runs for a stable median on a shared 2-core machine (a full bench takes about 20 s here).
+const ITERS: Record<number, number> = { 1: 2000, 8: 1000, 32: 500 };
 const WARMUP = 20;
 
 /**
- * The MNIST MLP three ways on the same inputs: our TypeScript forward pass, onnxruntime float32, and
- * onnxruntime with the weights quantized to int8. Prints accuracy, size and throughput per batch size;
- * with `bench`, prints only the report (and `--json` makes it one JSON object).
+ * The MNIST MLP three ways on the same inputs: our TypeScript forward pass, onnxruntime float32, and onnxruntime with
+ * the weights quantized to int8. Returns accuracy and throughput rows per batch size; `say` hears the progress
+ * (training, export, sizes); `quick` runs a tenth of the timed iterations.
  */
-export async function demo(options: { bench: boolean; json: boolean }): Promise<void> {
-  const say = (line = '') => {
-    if (!options.bench) console.log(line);
-  };
+export async function compareMnist(options: {
+  quick: boolean;
+  say: (line?: string) => void;
+}): Promise<BenchResult[]> {
+  const { say } = options;
   const { model, data } = trainedMnistMlp(say);
   const float32 = exportModule(model, data.test.x.slice({ stop: 1 }), {
     metadata: {
@@ -69,7 +65,8 @@ export async function demo(options: { bench: boolean; json: boolean }): Promise<
         typescript: () => noGrad(() => model.forward(new Tensor(x))),
       };
       for (const [impl, run] of Object.entries(runs)) {
-        const stats = latencyStats(await timeRuns(run, WARMUP, ITERS[batch]!), batch);
+        const iters = options.quick ? ITERS[batch]! / 10 : ITERS[batch]!;
+        const stats = latencyStats(await timeRuns(run, WARMUP, iters), batch);
         results.push({
           case: `batch=${batch}`,
           impl,
@@ -87,68 +84,78 @@ export async function demo(options: { bench: boolean; json: boolean }): Promise<
     await sessions.int8.release();
   }
 
-  if (options.bench) {
-    printBenchReport({ package: '@mle/onnx-inference', results }, options.json ? ['--json'] : []);
-    return;
-  }
-  const get = (c: string, impl: string, metric: string) =>
-    results.find((r) => r.case === c && r.impl === impl && r.metric === metric)!.value;
-  say('\naccuracy on the 2,000 test digits:');
-  say(
-    formatTable(
-      ['implementation', 'test accuracy'],
-      ['typescript', 'float32', 'int8'].map((impl) => [
-        impl,
-        `${get('test set', impl, 'test_accuracy').toFixed(2)}%`,
-      ]),
-    ),
-  );
-  say(
-    '\nthroughput (items/s, median latency, 1 onnxruntime thread; our TypeScript forward uses its own kernels):',
-  );
-  say(
-    formatTable(
-      [
-        'batch',
-        'typescript',
-        'onnxruntime float32',
-        'onnxruntime int8',
-        'int8 ÷ float32',
-        'float32 ÷ typescript',
-      ],
-      BATCHES.map((b) => {
-        const c = `batch=${b}`;
-        return [
-          b,
-          get(c, 'typescript', 'items_per_s'),
-          get(c, 'float32', 'items_per_s'),
-          get(c, 'int8', 'items_per_s'),
-          `${(get(c, 'int8', 'items_per_s') / get(c, 'float32', 'items_per_s')).toFixed(2)}×`,
-          `${(get(c, 'float32', 'items_per_s') / get(c, 'typescript', 'items_per_s')).toFixed(2)}×`,
-        ];
-      }),
-    ),
-  );
-  const speedup = get('batch=32', 'int8', 'items_per_s') / get('batch=32', 'float32', 'items_per_s');
-  const loss = get('test set', 'float32', 'test_accuracy') - get('test set', 'int8', 'test_accuracy');
-  say(
-    `\ntarget: int8 ≥ 1.5× float32 at batch 32 → ${speedup.toFixed(2)}× ${speedup >= 1.5 ? 'met' : 'MISSED'}`,
-  );
-  say(
+  return results;
+}
+
+const value = (results: readonly BenchResult[], c: string, impl: string, metric: string) => {
+  const row = results.find((r) => r.case === c && r.impl === impl && r.metric === metric);
+  if (!row) throw new Error(`no ${metric} row for ${impl} at ${c}`);
+  return row.value;
+};
+
+/** The throughput table (items/s from the median latency) with the two ratios, as rows for a terminal or README. */
+export function throughputRows(results: readonly BenchResult[]): {
+  header: string[];
+  rows: (string | number)[][];
+} {
+  const header = [
+    'batch',
+    'our TypeScript forward',
+    'onnxruntime float32',
+    'onnxruntime int8',
+    'int8 ÷ float32',
+    'float32 ÷ TypeScript',
+  ];
+  const rows = BATCHES.map((b) => {
+    const c = `batch=${b}`;
+    const [ts, f32, i8] = ['typescript', 'float32', 'int8'].map((impl) =>
+      value(results, c, impl, 'items_per_s'),
+    ) as [number, number, number];
+    return [
+      b,
+      Math.round(ts),
+      Math.round(f32),
+      Math.round(i8),
+      `${(i8 / f32).toFixed(2)}×`,
+      `${(f32 / ts).toFixed(1)}×`,
+    ];
+  });
+  return { header, rows };
+}
+
+/** Test accuracy of the three, and the two targets with whether this run met them. */
+export function accuracyAndTargets(results: readonly BenchResult[]): string[] {
+  const accuracy = (impl: string) => value(results, 'test set', impl, 'test_accuracy');
+  const speedup =
+    value(results, 'batch=32', 'int8', 'items_per_s') / value(results, 'batch=32', 'float32', 'items_per_s');
+  const loss = accuracy('float32') - accuracy('int8');
+  return [
+    `accuracy on the 2,000 test digits: TypeScript ${accuracy('typescript').toFixed(2)}%, onnxruntime float32 ${accuracy('float32').toFixed(2)}%, int8 ${accuracy('int8').toFixed(2)}%`,
+    `target: int8 ≥ 1.5× float32 at batch 32 → ${speedup.toFixed(2)}× ${speedup >= 1.5 ? 'met' : 'MISSED'}`,
     `target: int8 loses ≤ 0.5 accuracy points → ${loss.toFixed(2)} points ${loss <= 0.5 ? 'met' : 'MISSED'}`,
-  );
-  const charts = new URL('../charts/', import.meta.url);
-  mkdirSync(charts, { recursive: true });
-  const svg = await groupedBarChartSvg({
-    title: 'MNIST MLP throughput, items/s (median), 2 vCPU',
+  ];
+}
+
+export function throughputChart(results: readonly BenchResult[]): Promise<string> {
+  return groupedBarChartSvg({
+    title: 'MNIST MLP throughput, items/s (median)',
     category: 'batch size',
     value: { label: 'items/s', log: true },
     bars: results
       .filter((r) => r.metric === 'items_per_s')
       .map((r) => ({ category: r.case, series: r.impl, value: r.value })),
   });
-  writeFileSync(new URL('mnist-throughput.svg', charts), svg);
-  say(`chart written to ${new URL('mnist-throughput.svg', charts).pathname}`);
+}
+
+/** `onnx-inference demo`: the comparison, printed (the bench writes the README's table and chart). */
+export async function demo(options: { quick: boolean }): Promise<void> {
+  const results = await compareMnist({ quick: options.quick, say: (line = '') => console.log(line) });
+  const { header, rows } = throughputRows(results);
+  console.log(
+    '\nthroughput (items/s, median latency, 1 onnxruntime thread; our TypeScript forward uses its own kernels):',
+  );
+  console.log(formatTable(header, rows));
+  console.log(`\n${accuracyAndTargets(results).join('\n')}`);
 }
 
 async function onnxAccuracy(session: OnnxSession, x: NDArray, y: NDArray): Promise<number> {

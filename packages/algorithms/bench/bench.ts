@@ -5,12 +5,16 @@
  * number arrays against Array.prototype.sort((a, b) => a - b), 32-bit keys against TypedArray.prototype.sort;
  * random and nearly-sorted (1% of elements swapped) inputs; median of several runs after warm-up.
  */
-import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   type BenchResult,
+  benchFlags,
+  benchRecord,
+  commitBenchRun,
   createProgress,
-  formatTable,
+  formatNumber,
   groupedBarChartSvg,
+  markdownTable,
   measureAdaptive,
   printBenchReport,
 } from '@mle/report';
@@ -24,8 +28,7 @@ import {
   timSort,
 } from '../src/index.js';
 
-const json = process.argv.includes('--json');
-const quick = process.argv.includes('--quick');
+const { json, quick } = benchFlags();
 const sizes = quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000];
 
 /** xorshift32 with a fixed seed: the same inputs on every run. */
@@ -148,33 +151,69 @@ for (const c of [...new Set(results.map((r) => r.case))]) {
   }
 }
 
-printBenchReport({ package: '@mle/algorithms', results });
+printBenchReport({ package: '@mle/algorithms', results }, { json });
 if (!json) {
-  console.log(
-    `\ntargets: radixSort ≥ 2× Float32Array.prototype.sort at 1e6 → ${speedup.toFixed(2)}× ${speedup >= 2 ? 'met' : 'MISSED'}`,
+  const targets = [
+    `radixSort ≥ 2× Float32Array.prototype.sort at 1e6 → ${speedup.toFixed(2)}× ${speedup >= 2 ? 'met' : 'MISSED'}`,
+    `timSort within 1.5× of Array.prototype.sort on nearly-sorted objects → ${timRatio.toFixed(2)}× ${timRatio <= 1.5 ? 'met' : 'MISSED'}`,
+  ];
+  console.log(`\ntargets: ${targets.join('\n         ')}`);
+  // The committed table, chart and record come from one full run; a quick run only prints.
+  if (!quick) {
+    const record = benchRecord({ package: '@mle/algorithms', results });
+    commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), record, {
+      charts: { 'sorting.svg': await sortingChart() },
+      markdown: `${readmeTable()}\n\nTargets: ${targets.join('; ')}.`,
+    });
+    console.log(
+      `\nrun ${record.run}: wrote bench/results.json, charts/sorting.svg and the README's results table`,
+    );
+  }
+}
+
+/** The README's table: each input at n = 10⁶ (median ms), the fastest in bold. */
+function readmeTable(): string {
+  const columns: [string, string][] = [
+    ['built-in', ''],
+    ['timSort', 'timSort'],
+    ['quickSort', 'quickSort'],
+    ['mergeSort', 'mergeSort'],
+    ['bottom-up', 'mergeSortBottomUp'],
+    ['heapSort', 'heapSort'],
+    ['radixSort', 'radixSort'],
+  ];
+  const rows: [string, string, string][] = [
+    ['random numbers', 'random n=1e6', 'Array.prototype.sort'],
+    ['nearly sorted numbers', 'nearly sorted n=1e6', 'Array.prototype.sort'],
+    ['Float32 keys', 'float32 keys n=1e6', 'Float32Array.prototype.sort'],
+    ['nearly sorted objects (comparator)', 'nearly sorted objects n=1e6', 'Array.prototype.sort'],
+  ];
+  const ms = (c: string, impl: string) =>
+    results.find((r) => r.case === c && r.impl === impl && r.metric === 'median time')?.value;
+  return markdownTable(
+    ['input, n = 10⁶', ...columns.map(([label]) => label)],
+    rows.map(([label, c, builtIn]) => {
+      const values = columns.map(([, impl]) => ms(c, impl || builtIn));
+      const best = Math.min(...values.filter((v): v is number => v !== undefined));
+      return [
+        label,
+        ...values.map((v) =>
+          v === undefined ? '' : v === best ? `**${formatNumber(v)}**` : formatNumber(v),
+        ),
+      ];
+    }),
+    { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
   );
-  console.log(
-    `         timSort within 1.5× of Array.prototype.sort on nearly-sorted objects → ${timRatio.toFixed(2)}× ${timRatio <= 1.5 ? 'met' : 'MISSED'}`,
-  );
-  const big = quick ? '1e5' : '1e6';
-  const svg = await groupedBarChartSvg({
-    title: `Sorting ${big} numbers: median ms (lower is better), 2 vCPU`,
+}
+
+function sortingChart(): Promise<string> {
+  return groupedBarChartSvg({
+    title: 'Sorting 1e6 numbers: median ms (lower is better)',
     category: 'input',
     value: { label: 'ms', log: true },
     bars: results
-      .filter((r) => r.metric === 'median time' && (r.case.endsWith(`n=${big}`) || r.case === radixCase))
-      .map((r) => ({
-        category: r.case.replace(` n=${big}`, '').replace(' n=1e6', ''),
-        series: r.impl,
-        value: r.value,
-      })),
+      .filter((r) => r.metric === 'median time' && r.case.endsWith('n=1e6'))
+      .map((r) => ({ category: r.case.replace(' n=1e6', ''), series: r.impl, value: r.value })),
     width: 720,
   });
-  writeFileSync(new URL('../charts/sorting.svg', import.meta.url), svg);
-  console.log(
-    formatTable(
-      ['case', 'impl', 'ms'],
-      results.filter((r) => r.metric === 'median time').map((r) => [r.case, r.impl, r.value]),
-    ),
-  );
 }

@@ -2,7 +2,7 @@
  * A short tour: every sort on one small array, stability made visible, a shortest path, a build order.
  * Run: pnpm --filter @mle/algorithms demo   (the measured comparison is `pnpm --filter @mle/algorithms bench`)
  */
-import { formatTable } from '@mle/report';
+import { demoFlags, formatTable } from '@mle/report';
 import {
   dijkstra,
   graphFromEdges,
@@ -17,6 +17,9 @@ import {
   topK,
   topologicalSort,
 } from './index.js';
+
+// The whole demo takes seconds: --quick is accepted (CI passes it to every demo) and changes nothing.
+demoFlags();
 
 const xs = [3.5, -0, 0, Number.NaN, -7, Number.POSITIVE_INFINITY, 2, 2, -1e9];
 console.log(

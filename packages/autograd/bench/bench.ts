@@ -6,7 +6,7 @@
  * optimizers, regularization and BatchNorm on the MLP, scored on the dev set. Takes about 5 minutes.
  */
 
-import { type BenchResult, formatTable, printBenchReport } from '@mle/report';
+import { type BenchResult, benchFlags, formatTable, printBenchReport } from '@mle/report';
 import * as tf from '@tensorflow/tfjs';
 import {
   Adam,
@@ -22,7 +22,7 @@ import {
 import { cnn, type MnistArrays, mlp, mnistArrays } from '../src/mnist-models.js';
 import { registerWasmConvFilterGradient, tfjsCnn, tfjsMlp } from './tfjs-models.js';
 
-const json = process.argv.includes('--json');
+const { json } = benchFlags();
 const log = (line: string) => {
   if (!json) console.log(line);
 };
@@ -141,7 +141,7 @@ for (const [group, variant, make] of ablations) {
   record(`ablation: ${group}`, variant, 'dev_accuracy', cache.get(key)!, '%');
 }
 
-printBenchReport({ package: '@mle/autograd', results });
+printBenchReport({ package: '@mle/autograd', results }, { json });
 if (!json) {
   console.log('\nAblation (MLP 784-128-10, 10 epochs, batch 64, dev accuracy):');
   console.log(

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatTable, groupedBarChartSvg, lineChartSvg } from '@mle/report';
+import { demoFlags, formatTable, groupedBarChartSvg, lineChartSvg } from '@mle/report';
 import {
   type ClassificationDataset,
   loadBostonHousing,
@@ -20,6 +20,9 @@ import {
   MNIST_COLS,
   MNIST_PIXELS,
 } from './index.js';
+
+// The whole demo takes seconds: --quick is accepted (CI passes it to every demo) and changes nothing.
+demoFlags();
 
 const started = performance.now();
 const section = (title: string) => console.log(`\n== ${title}`);

@@ -1,13 +1,17 @@
 /**
- * Run: pnpm --filter @mle/memory-hierarchy bench [-- --json]
+ * Run: pnpm --filter @mle/memory-hierarchy bench [-- --json] [-- --quick]   (quick: smaller sizes)
  * Every number the README quotes. The references measured in the same run: the cache sizes and line size the
  * system reports (sysfs, else lscpu), the same probes in WebAssembly beside JavaScript, and the engine's native
  * memset and memcpy (TypedArray.fill and .set) beside a JavaScript read loop.
  */
-import { type BenchResult, printBenchReport } from '@mle/report';
+import { type BenchResult, benchFlags, printBenchReport } from '@mle/report';
 import { compareWithSystem, dataLineBytes, reportedCaches, runExperiments } from '../src/index.js';
 
-const results = await runExperiments({ onStep: (step) => process.stderr.write(`${step}\n`) });
+const { json, quick } = benchFlags();
+const results = await runExperiments({
+  quick,
+  onStep: (step) => process.stderr.write(`${step}\n`),
+});
 const rows: BenchResult[] = [];
 const add = (c: string, impl: string, metric: string, value: number, unit: string) =>
   rows.push({ case: c, impl, metric, value, unit });
@@ -83,4 +87,4 @@ for (const r of results.falseSharing) {
   );
 }
 
-printBenchReport({ package: '@mle/memory-hierarchy', results: rows });
+printBenchReport({ package: '@mle/memory-hierarchy', results: rows }, { json });

@@ -1,10 +1,11 @@
 /**
- * Run: pnpm --filter @mle/memory-hierarchy demo
+ * Run: pnpm --filter @mle/memory-hierarchy demo   (about 2 minutes on 2 cores)
+ *      pnpm --filter @mle/memory-hierarchy demo -- --quick   (the same experiments at smaller sizes; writes nothing)
  * Finds this machine's caches from JavaScript, sets them beside what the system reports, and measures what the
  * hierarchy does to code an ML engineer writes. Writes the SVG charts to charts/ and the raw numbers to bench-results/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { formatTable } from '@mle/report';
+import { demoFlags, formatTable } from '@mle/report';
 import { drawCharts } from './charts.js';
 import { compareWithSystem, formatBytes, withinFactor } from './compare.js';
 import { reportedCaches, runExperiments, type TimedCase } from './experiments.js';
@@ -12,7 +13,11 @@ import { dataLineBytes } from './system-caches.js';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
-const results = await runExperiments({ onStep: (step) => process.stderr.write(`[${elapsed()}] ${step}\n`) });
+const { quick } = demoFlags();
+const results = await runExperiments({
+  quick,
+  onStep: (step) => process.stderr.write(`[${elapsed()}] ${step}\n`),
+});
 const print = (title: string, table: string) => process.stdout.write(`\n${title}\n${table}\n`);
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
@@ -123,19 +128,23 @@ print(
 );
 const sharing = results.falseSharing;
 print(
-  'False sharing: two worker threads, 5,000,000 Atomics.add each on their own counter',
+  `False sharing: two worker threads, ${quick ? '500,000' : '5,000,000'} Atomics.add each on their own counter`,
   formatTable(
     ['counters apart', 'ms (slower worker)', 'ratio'],
     sharing.map((r) => [`${r.gapBytes} B`, fixed(r.ms), fixed(r.ms / sharing.at(-1)!.ms, 2)]),
   ),
 );
 
-const raw = new URL('../bench-results/', import.meta.url);
-mkdirSync(raw, { recursive: true });
-writeFileSync(new URL('demo.json', raw), `${JSON.stringify(results)}\n`);
-const charts = await drawCharts(results);
-const dir = new URL('../charts/', import.meta.url);
-mkdirSync(dir, { recursive: true });
-for (const [name, svg] of Object.entries(charts)) writeFileSync(new URL(name, dir), svg);
-const written = Object.keys(charts).map((name) => `charts/${name}`);
-process.stdout.write(`\nwrote ${written.join(', ')} and bench-results/demo.json in ${elapsed()}\n`);
+if (quick) {
+  process.stdout.write(`\nquick run in ${elapsed()}: no charts or bench-results written\n`);
+} else {
+  const raw = new URL('../bench-results/', import.meta.url);
+  mkdirSync(raw, { recursive: true });
+  writeFileSync(new URL('demo.json', raw), `${JSON.stringify(results)}\n`);
+  const charts = await drawCharts(results);
+  const dir = new URL('../charts/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, svg] of Object.entries(charts)) writeFileSync(new URL(name, dir), svg);
+  const written = Object.keys(charts).map((name) => `charts/${name}`);
+  process.stdout.write(`\nwrote ${written.join(', ')} and bench-results/demo.json in ${elapsed()}\n`);
+}

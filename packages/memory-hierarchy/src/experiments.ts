@@ -45,6 +45,11 @@ export interface ExperimentOptions {
    * served this guest.
    */
   maxBytes?: number;
+  /**
+   * The same experiments at smaller sizes, for CI and a first look: working sets up to 64 MiB (unless maxBytes
+   * says otherwise), the matmul ladder at n = 256 only, and a tenth of the false-sharing increments.
+   */
+  quick?: boolean;
   /** Called as each experiment starts, for progress output. */
   onStep?: (label: string) => void;
 }
@@ -116,7 +121,7 @@ export function readSystemCaches(): SystemCaches {
 
 /** Every experiment of the package, in the order the README explains them. */
 export async function runExperiments(options: ExperimentOptions = {}): Promise<Results> {
-  const { seed = 1, maxBytes = 1024 * MiB, onStep = () => {} } = options;
+  const { seed = 1, quick = false, maxBytes = quick ? 64 * MiB : 1024 * MiB, onStep = () => {} } = options;
   const system = readSystemCaches();
   const wasm = await WasmProbe.create();
 
@@ -146,10 +151,11 @@ export async function runExperiments(options: ExperimentOptions = {}): Promise<R
   const traversal = traversalCases(4096, seed);
   const features = featureCases(2 ** 20, 16, seed);
   onStep('matmul ladder');
-  const matmul = [...matmulCases(512, seed), ...matmulCases(1024, seed)];
+  const matmul = quick ? matmulCases(256, seed) : [...matmulCases(512, seed), ...matmulCases(1024, seed)];
   onStep('false sharing');
   const falseSharingResults: FalseSharingResult[] = [];
-  for (const gap of [4, 64, 128]) falseSharingResults.push(await falseSharing(gap, 5_000_000));
+  const increments = quick ? 500_000 : 5_000_000;
+  for (const gap of [4, 64, 128]) falseSharingResults.push(await falseSharing(gap, increments));
 
   const hierarchy = detectLevels(pageLocal);
   return {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { measure } from '@mle/report';
+import { type Clock, measure } from '@mle/report';
 
 export interface TimingOptions {
   /** Milliseconds one timed run should take: long enough to dwarf the timer, short enough to repeat. */
@@ -8,6 +8,8 @@ export interface TimingOptions {
   repeats?: number;
   /** Units in the first calibration run: small when one unit is a pass over hundreds of megabytes. */
   initialUnits?: number;
+  /** The millisecond clock; tests inject a fake one. */
+  now?: Clock;
 }
 
 /**
@@ -15,19 +17,19 @@ export interface TimingOptions {
  * (so the JIT cannot drop the work). The unit count is calibrated until one run takes about `targetMs`.
  */
 export function nsPerUnit(run: (units: number) => number, options: TimingOptions = {}): number {
-  const { targetMs = 20, repeats = 5, initialUnits = 1024 } = options;
+  const { targetMs = 20, repeats = 5, initialUnits = 1024, now = () => performance.now() } = options;
   let units = initialUnits;
-  let elapsed = timeOnce(run, units);
+  let elapsed = timeOnce(run, units, now);
   while (elapsed < targetMs / 8 && units < 2 ** 40) {
     units *= 8;
-    elapsed = timeOnce(run, units);
+    elapsed = timeOnce(run, units, now);
   }
   units = Math.max(1, Math.round((units * targetMs) / Math.max(elapsed, 1e-3)));
   const { median } = measure(
     () => {
       _sink ^= run(units);
     },
-    { warmup: 0, runs: repeats },
+    { warmup: 0, runs: repeats, now },
   );
   return (median / units) * 1e6;
 }
@@ -38,8 +40,8 @@ export function nsPerUnit(run: (units: number) => number, options: TimingOptions
  */
 let _sink = 0;
 
-function timeOnce(run: (units: number) => number, units: number): number {
-  const start = performance.now();
+function timeOnce(run: (units: number) => number, units: number, now: Clock): number {
+  const start = now();
   _sink ^= run(units);
-  return performance.now() - start;
+  return now() - start;
 }

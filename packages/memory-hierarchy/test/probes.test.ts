@@ -129,19 +129,19 @@ describe('line size', () => {
 
 describe('timing', () => {
   it('nsPerUnit calibrates the unit count and divides by it', () => {
-    let calls = 0;
+    // A fake clock that advances exactly 1 µs per unit of work: the answer must be 1000 ns whatever the machine.
+    let clock = 0;
+    const unitCounts: number[] = [];
     const ns = nsPerUnit(
       (units) => {
-        calls++;
-        const end = performance.now() + units * 1e-3; // 1 µs a unit
-        while (performance.now() < end);
+        unitCounts.push(units);
+        clock += units * 1e-3;
         return units;
       },
-      { targetMs: 5, repeats: 3 },
+      { targetMs: 5, repeats: 3, initialUnits: 16, now: () => clock },
     );
-    expect(calls).toBeGreaterThanOrEqual(4);
-    // Each unit busy-waits at least 1 µs; the generous ceiling only catches a missing division by the unit count.
-    expect(ns).toBeGreaterThanOrEqual(1000);
-    expect(ns).toBeLessThan(5000);
+    // Calibration multiplies by 8 while a run is under targetMs / 8, then scales to targetMs (5000 units).
+    expect(unitCounts).toEqual([16, 128, 1024, 5000, 5000, 5000]);
+    expect(ns).toBeCloseTo(1000, 6);
   });
 });

@@ -38,9 +38,8 @@ describe('reading real third-party models', () => {
     expect(s.opCounts.find(([op]) => op === 'Conv')?.[1]).toBe(53);
   });
 
-  it('refuses what is not an ONNX model, quickly and by name', () => {
+  it('refuses what is not an ONNX model, by name', () => {
     const real = readFileSync(ppocrCls);
-    const started = Date.now();
     expect(() => readModel(real.subarray(0, real.length / 2))).toThrow(NotOnnxError);
     expect(() => readModel(real.subarray(0, 100))).toThrow(/^not an ONNX model: /);
     expect(() => readModel(new Uint8Array(0))).toThrow('not an ONNX model: the input is empty');
@@ -51,7 +50,6 @@ describe('reading real third-party models', () => {
     expect(() => readModel('/nonexistent/model.onnx')).toThrow(
       'not an ONNX model: cannot read /nonexistent/model.onnx (ENOENT)',
     );
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { type MachineInfo, machineInfo, machineLine } from './machine.js';
 import { formatTable } from './table.js';
 
 /** One measured number, the row format every package's `bench -- --json` prints (see ARCHITECTURE.md). */
@@ -12,18 +13,64 @@ export interface BenchResult {
 
 export interface BenchReport {
   package: string;
+  /** Where it was measured; printBenchReport fills in this machine when it is left out. */
+  machine?: MachineInfo;
   results: BenchResult[];
 }
 
-/** Prints the report as one JSON object on stdout when --json is given, else as a table. */
-export function printBenchReport(report: BenchReport, argv: readonly string[] = process.argv): void {
-  if (argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
+/** The flags every bench takes. */
+export interface BenchFlags {
+  /** One JSON object on stdout instead of a table (and no charts or progress written). */
+  json: boolean;
+  /** Smaller sizes and fewer runs: the same code path, for CI and a first look. */
+  quick: boolean;
+}
+
+/** The flags every demo takes. */
+export interface DemoFlags {
+  /** A shorter run of the same code path (fewer epochs, smaller sizes) that writes no charts: what CI runs. */
+  quick: boolean;
+}
+
+/**
+ * The flags of a bench or demo script, parsed one way everywhere. pnpm passes the `--` of
+ * `pnpm --filter x bench -- --json` through to the script, so a bare `--` is dropped; anything else is refused.
+ */
+function parseFlags(argv: readonly string[], allowed: readonly string[], script: string): Set<string> {
+  const args = argv.filter((arg) => arg !== '--');
+  const unknown = args.filter((arg) => !allowed.includes(arg));
+  if (unknown.length > 0)
+    throw new Error(
+      `${script}: unknown argument ${unknown.map((a) => `"${a}"`).join(', ')} (a ${script} takes ${allowed.join(' and ')})`,
+    );
+  return new Set(args);
+}
+
+/** `--json` and `--quick`, for every bench. */
+export function benchFlags(argv: readonly string[] = process.argv.slice(2)): BenchFlags {
+  const flags = parseFlags(argv, ['--json', '--quick'], 'bench');
+  return { json: flags.has('--json'), quick: flags.has('--quick') };
+}
+
+/** `--quick`, for every demo. */
+export function demoFlags(argv: readonly string[] = process.argv.slice(2)): DemoFlags {
+  return { quick: parseFlags(argv, ['--quick'], 'demo').has('--quick') };
+}
+
+/** Prints the report as one JSON object on stdout with `json`, else as a table under the machine's line. */
+export function printBenchReport(report: BenchReport, flags: Pick<BenchFlags, 'json'>): void {
+  const withMachine = {
+    package: report.package,
+    machine: report.machine ?? machineInfo(),
+    results: report.results,
+  };
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(withMachine)}\n`);
     return;
   }
   const rows = report.results.map((r) => [r.case, r.impl, r.metric, r.value, r.unit]);
   process.stdout.write(
-    `${report.package}\n${formatTable(['case', 'impl', 'metric', 'value', 'unit'], rows)}\n`,
+    `${report.package}\nmachine: ${machineLine(withMachine.machine)}\n${formatTable(['case', 'impl', 'metric', 'value', 'unit'], rows)}\n`,
   );
 }
 
@@ -38,16 +85,22 @@ export interface Timing {
  * Times `run` after `warmup` untimed calls. The machine is shared and noisy: report the median, and
  * compare implementations measured in the same process.
  */
-export function measure(run: () => unknown, options: { warmup?: number; runs?: number } = {}): Timing {
-  const { warmup = 2, runs = 7 } = options;
+/** A millisecond clock; tests inject a fake one so that nothing they assert depends on the machine's speed. */
+export type Clock = () => number;
+
+export function measure(
+  run: () => unknown,
+  options: { warmup?: number; runs?: number; now?: Clock } = {},
+): Timing {
+  const { warmup = 2, runs = 7, now = () => performance.now() } = options;
   if (!Number.isInteger(runs) || runs < 1)
     throw new RangeError(`measure: runs must be a positive integer, got ${runs}`);
   for (let i = 0; i < warmup; i++) run();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const start = performance.now();
+    const start = now();
     run();
-    samples.push(performance.now() - start);
+    samples.push(now() - start);
   }
   return { samples, median: median(samples), min: Math.min(...samples) };
 }
@@ -58,19 +111,19 @@ export function measure(run: () => unknown, options: { warmup?: number; runs?: n
  */
 export async function measureAdaptive(
   run: () => unknown,
-  options: { budgetMs?: number; minRuns?: number; maxRuns?: number } = {},
+  options: { budgetMs?: number; minRuns?: number; maxRuns?: number; now?: Clock } = {},
 ): Promise<Timing> {
-  const { budgetMs = 1500, minRuns = 3, maxRuns = 15 } = options;
-  const first = performance.now();
+  const { budgetMs = 1500, minRuns = 3, maxRuns = 15, now = () => performance.now() } = options;
+  const first = now();
   await run();
-  const once = performance.now() - first;
+  const once = now() - first;
   if (once < budgetMs / 10) await run();
   const samples: number[] = [];
-  const start = performance.now();
-  while (samples.length < minRuns || (samples.length < maxRuns && performance.now() - start < budgetMs)) {
-    const t0 = performance.now();
+  const start = now();
+  while (samples.length < minRuns || (samples.length < maxRuns && now() - start < budgetMs)) {
+    const t0 = now();
     await run();
-    samples.push(performance.now() - t0);
+    samples.push(now() - t0);
   }
   return { samples, median: median(samples), min: Math.min(...samples) };
 }

@@ -6,7 +6,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createProgress, formatTable, groupedBarChartSvg, lineChartSvg, markdownTable } from './index.js';
+import {
+  createProgress,
+  demoFlags,
+  formatTable,
+  groupedBarChartSvg,
+  lineChartSvg,
+  markdownTable,
+} from './index.js';
+
+// The whole demo takes seconds: --quick is accepted (CI passes it to every demo) and changes nothing.
+demoFlags();
 
 const conditions = [1, 10] as const;
 // Stable while step < 2/κ (the largest curvature); the slowest direction sets the rate.

@@ -1,6 +1,11 @@
 export {
+  type BenchFlags,
   type BenchReport,
   type BenchResult,
+  benchFlags,
+  type Clock,
+  type DemoFlags,
+  demoFlags,
   measure,
   measureAdaptive,
   median,
@@ -15,6 +20,7 @@ export {
   type LineSeries,
   lineChartSvg,
 } from './charts.js';
+export { type MachineInfo, machineInfo, machineLine, simdFeatures } from './machine.js';
 export {
   createProgress,
   type Progress,
@@ -22,6 +28,16 @@ export {
   type ProgressOptions,
   progressEnabled,
 } from './progress.js';
+export {
+  type BenchRecord,
+  benchRecord,
+  commitBenchRun,
+  RECORD_PATH,
+  readmeRun,
+  stampSvg,
+  svgRun,
+  withResultsBlock,
+} from './record.js';
 export {
   type Align,
   type Cell,

@@ -1,7 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  benchFlags,
+  demoFlags,
   formatNumber,
   formatTable,
+  machineInfo,
+  machineLine,
   markdownTable,
   measure,
   measureAdaptive,
@@ -63,28 +67,61 @@ describe('bench helpers', () => {
       package: '@mle/x',
       results: [{ case: 'n=1', impl: 'a', metric: 'time', value: 1.5, unit: 'ms' }],
     };
-    printBenchReport(report, ['--json']);
-    printBenchReport(report, []);
+    printBenchReport(report, benchFlags(['--', '--json']));
+    printBenchReport(report, benchFlags([]));
     const [json, table] = write.mock.calls.map((call) => String(call[0]));
     write.mockRestore();
-    expect(JSON.parse(json!)).toEqual(report);
+    // The report gains the machine it was measured on, in the JSON and in the table's header.
+    expect(JSON.parse(json!)).toEqual({ ...report, machine: machineInfo() });
+    expect(table).toContain(`machine: ${machineLine()}`);
     expect(table).toContain('│ n=1  │ a    │ time   │   1.5 │ ms   │');
+  });
+
+  it('parses bench flags one way: the `--` pnpm passes through is dropped, anything unknown is refused', () => {
+    expect(benchFlags([])).toEqual({ json: false, quick: false });
+    expect(benchFlags(['--', '--json'])).toEqual({ json: true, quick: false });
+    expect(benchFlags(['--quick', '--', '--json'])).toEqual({ json: true, quick: true });
+    expect(() => benchFlags(['--', '--jsno'])).toThrow(
+      'bench: unknown argument "--jsno" (a bench takes --json and --quick)',
+    );
+    expect(demoFlags(['--', '--quick'])).toEqual({ quick: true });
+    expect(() => demoFlags(['--json'])).toThrow('demo: unknown argument "--json" (a demo takes --quick)');
   });
 });
 
 describe('measureAdaptive', () => {
   it('awaits async work and stops at its budget with at least minRuns samples', async () => {
+    // Each call awaits real work and advances a fake clock by 5 ms, so the sample count is exact on any machine.
+    let clock = 0;
     let calls = 0;
     const timing = await measureAdaptive(
       async () => {
         calls++;
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setImmediate(resolve));
+        clock += 5;
       },
-      { budgetMs: 30, minRuns: 3, maxRuns: 100 },
+      { budgetMs: 30, minRuns: 3, maxRuns: 100, now: () => clock },
     );
-    expect(timing.samples.length).toBeGreaterThanOrEqual(3);
-    expect(timing.samples.length).toBeLessThan(20);
-    expect(timing.median).toBeGreaterThanOrEqual(4);
-    expect(calls - timing.samples.length).toBeGreaterThanOrEqual(1); // at least one untimed warm-up
+    expect(timing.samples).toEqual([5, 5, 5, 5, 5, 5]); // 30 ms of budget at 5 ms a run
+    expect(timing.median).toBe(5);
+    expect(calls).toBe(7); // one untimed warm-up (a 5 ms run is not under budget / 10, so only one)
+  });
+
+  it('samples at least minRuns even past the budget, and at most maxRuns', async () => {
+    let clock = 0;
+    const slow = await measureAdaptive(
+      () => {
+        clock += 100;
+      },
+      { budgetMs: 30, minRuns: 4, now: () => clock },
+    );
+    expect(slow.samples).toHaveLength(4);
+    const fast = await measureAdaptive(
+      () => {
+        clock += 0.001;
+      },
+      { budgetMs: 1e9, maxRuns: 9, now: () => clock },
+    );
+    expect(fast.samples).toHaveLength(9);
   });
 });

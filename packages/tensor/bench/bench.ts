@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {
   type BenchResult,
+  benchFlags,
   createProgress,
   groupedBarChartSvg,
   measureAdaptive,
@@ -18,8 +19,7 @@ import {
 import { add, MATMUL_KERNELS, type MatmulKernelName, matmulPool, Rng } from '../src/index.js';
 import { PEERS, quietTfjs } from './peers.js';
 
-const json = process.argv.includes('--json');
-const quick = process.argv.includes('--quick');
+const { json, quick } = benchFlags();
 const sizes = quick ? [128, 256] : [128, 256, 512, 1024];
 const rungs = Object.keys(MATMUL_KERNELS) as MatmulKernelName[];
 const results: BenchResult[] = [];
@@ -103,7 +103,7 @@ progress.increment(1, { impl: 'crossover' });
 progress.stop();
 matmulPool().close();
 
-printBenchReport({ package: '@mle/tensor', results });
+printBenchReport({ package: '@mle/tensor', results }, { json });
 if (!json) {
   console.log(
     `\n${availableParallelism()} threads available; wasm-simd-parallel used ${matmulPool().threads}.`,

@@ -1,5 +1,6 @@
 // Compiles assembly/*.ts to wasm/matmul.wasm with AssemblyScript, unless the output is newer than every
-// source: test, demo and bench call this first, so each works on its own from a clean clone.
+// source. It runs as this package's postinstall (so every entry point of a fresh clone finds the kernel) and
+// as the turbo task build:wasm, which every code-running task depends on through its dependencies.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

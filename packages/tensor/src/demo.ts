@@ -2,7 +2,7 @@
  * A tour of the NDArray, then the matmul ladder at n = 256.
  * Run: pnpm --filter @mle/tensor demo
  */
-import { formatTable, measure } from '@mle/report';
+import { demoFlags, formatTable, measure } from '@mle/report';
 import {
   add,
   arange,
@@ -18,6 +18,9 @@ import {
   softmax,
   sum,
 } from './index.js';
+
+// The whole demo takes seconds: --quick is accepted (CI passes it to every demo) and changes nothing.
+demoFlags();
 
 const layout = (name: string, a: NDArray) => [
   name,

@@ -92,7 +92,7 @@ export function wasmMatmul(): WasmMatmul {
   if (runtime) return runtime;
   if (!existsSync(WASM_PATH)) {
     throw new Error(
-      `matmul: ${WASM_PATH} is missing; build it with \`pnpm --filter @mle/tensor build:wasm\``,
+      `matmul: ${WASM_PATH} is missing (it is built when the workspace installs); build it with \`pnpm --filter @mle/tensor build:wasm\``,
     );
   }
   const module = new WebAssembly.Module(readFileSync(WASM_PATH));

@@ -1,0 +1,28 @@
+/**
+ * pnpm --filter @mle/onnx-inference bench [-- --json] [-- --quick]
+ * The MNIST MLP in TypeScript, onnxruntime float32 and int8, per batch size, measured in one process. A full run
+ * writes the README's results table, charts/mnist-throughput.svg and bench/results.json; --quick runs a tenth of
+ * the iterations and writes nothing.
+ */
+import { fileURLToPath } from 'node:url';
+import { benchFlags, benchRecord, commitBenchRun, markdownTable, printBenchReport } from '@mle/report';
+import { accuracyAndTargets, compareMnist, throughputChart, throughputRows } from '../src/demo.js';
+
+const { json, quick } = benchFlags();
+const results = await compareMnist({ quick, say: (line = '') => process.stderr.write(`${line}\n`) });
+printBenchReport({ package: '@mle/onnx-inference', results }, { json });
+if (!json) {
+  const summary = accuracyAndTargets(results);
+  console.log(`\n${summary.join('\n')}`);
+  if (!quick) {
+    const record = benchRecord({ package: '@mle/onnx-inference', results });
+    const { header, rows } = throughputRows(results);
+    commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), record, {
+      charts: { 'mnist-throughput.svg': await throughputChart(results) },
+      markdown: `${markdownTable(header, rows, { align: header.map(() => 'right') })}\n\n${summary.map((line) => `${line[0]!.toUpperCase()}${line.slice(1)}.`).join(' ')}`,
+    });
+    console.log(
+      `\nrun ${record.run}: wrote bench/results.json, charts/mnist-throughput.svg and the README's results table`,
+    );
+  }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// node scripts/run-demos.mjs: every workspace's documented `pnpm --filter <name> demo`, one after another, with
+// `-- --quick` (every demo takes it: a long demo runs the same code path at smaller sizes and writes no charts; a
+// short one runs in full). Prints each demo's time; exits 1 naming every demo that failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const workspaces = ['apps', 'packages'].flatMap((group) =>
+  existsSync(join(root, group))
+    ? readdirSync(join(root, group), { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(join(root, group, d.name, 'package.json')))
+        .map((d) => join(root, group, d.name))
+    : [],
+);
+
+const failed = [];
+const rows = [];
+for (const dir of workspaces) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  if (!manifest.scripts?.demo) continue;
+  console.log(`\n=== pnpm --filter ${manifest.name} demo -- --quick`);
+  const started = performance.now();
+  const run = spawnSync('pnpm', ['--filter', manifest.name, 'demo', '--', '--quick'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const seconds = (performance.now() - started) / 1000;
+  rows.push(
+    `${manifest.name.padEnd(24)} ${run.status === 0 ? 'ok    ' : 'FAILED'} ${seconds.toFixed(0).padStart(4)} s`,
+  );
+  if (run.status !== 0) failed.push(manifest.name);
+}
+console.log(`\ndemos:\n${rows.join('\n')}`);
+if (failed.length > 0) {
+  console.error(`run-demos: FAILED: ${failed.join(', ')}`);
+  process.exit(1);
+}
