@@ -9,7 +9,9 @@ import { benchFlags, benchRecord, commitBenchRun, markdownTable, printBenchRepor
 import { accuracyAndTargets, compareMnist, throughputChart, throughputRows } from '../src/demo.js';
 
 const { json, quick } = benchFlags();
-const results = await compareMnist({ quick, say: (line = '') => process.stderr.write(`${line}\n`) });
+// With --json, stdout is the report and stderr stays empty; otherwise the steps are shown on stderr.
+const say = json ? () => {} : (line = '') => void process.stderr.write(`${line}\n`);
+const results = await compareMnist({ quick, say });
 printBenchReport({ package: '@mle/onnx-inference', results }, { json });
 if (!json) {
   const summary = accuracyAndTargets(results);
