@@ -4,15 +4,20 @@
  * Float32 square matmul at n = 128…1024: every rung of our ladder beside TensorFlow.js (cpu and wasm
  * backends), ml-matrix and onnxruntime-node (1 and 2 threads), in one process; GFLOP/s = 2n³ / median time.
  * Then the crossover sizes behind `defaultKernel`, and the 1e6-element broadcast add against a plain loop.
- * Without --json it also writes charts/matmul-gflops.svg.
+ * A full run (no --json, no --quick) writes the README's results tables, charts/matmul-gflops.svg and
+ * bench/results.json from the same numbers.
  */
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import {
   type BenchResult,
   benchFlags,
+  benchRecord,
+  commitBenchRun,
   createProgress,
+  formatNumber,
   groupedBarChartSvg,
+  markdownTable,
   measureAdaptive,
   printBenchReport,
 } from '@mle/report';
@@ -108,19 +113,85 @@ if (!json) {
   console.log(
     `\n${availableParallelism()} threads available; wasm-simd-parallel used ${matmulPool().threads}.`,
   );
-  const bars = results
-    .filter((r) => r.case.startsWith('matmul') && r.metric === 'throughput' && r.impl !== 'naive')
-    .map((r) => ({ category: r.case.replace('matmul ', ''), series: r.impl, value: r.value }));
-  const svg = await groupedBarChartSvg({
-    title: 'float32 matmul, GFLOP/s (median), 2 vCPU',
+  console.log(`\n${targets().join('\n')}`);
+  // The committed tables, chart and record come from one full run; a quick run only prints.
+  if (!quick) {
+    const record = benchRecord({ package: '@mle/tensor', results });
+    commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), record, {
+      charts: { 'matmul-gflops.svg': await gflopsChart() },
+      markdown: readmeTables(),
+    });
+    console.log(
+      `\nrun ${record.run}: wrote bench/results.json, charts/matmul-gflops.svg and the README's results tables`,
+    );
+  }
+}
+
+function value(c: string, impl: string, metric: string): number {
+  const row = results.find((r) => r.case === c && r.impl === impl && r.metric === metric);
+  if (!row) throw new Error(`bench: no ${metric} for ${impl} at ${c}`);
+  return row.value;
+}
+
+function targets(): string[] {
+  const c = 'matmul n=512';
+  const wasm = value(c, 'best of ours', 'ratio to tfjs-wasm');
+  const ort = value(c, 'best of ours', 'ratio to onnxruntime-2t');
+  return [
+    `target: best of ours ≥ 1.0× tfjs-wasm at n = 512 → ${wasm.toFixed(2)}× ${wasm >= 1 ? 'met' : 'MISSED'}`,
+    `target: best of ours ≥ 0.35× onnxruntime on 2 threads at n = 512 → ${ort.toFixed(2)}× ${ort >= 0.35 ? 'met' : 'MISSED'}`,
+  ];
+}
+
+/** GFLOP/s per implementation and size (the best of ours in bold), the ratios, the targets and the element-wise add. */
+function readmeTables(): string {
+  const impls = [...rungs, ...PEERS.map((p) => p.name)];
+  const gflops = markdownTable(
+    ['float32 n×n', ...impls],
+    sizes.map((n) => {
+      const c = `matmul n=${n}`;
+      const best = Math.max(...rungs.map((r) => value(c, r, 'throughput')));
+      return [
+        n,
+        ...impls.map((impl) => {
+          const v = value(c, impl, 'throughput');
+          return v === best ? `**${formatNumber(v)}**` : formatNumber(v);
+        }),
+      ];
+    }),
+    { align: ['right', ...impls.map(() => 'right' as const)] },
+  );
+  const peers = ['tfjs-wasm', 'onnxruntime-1t', 'onnxruntime-2t'];
+  const ratios = markdownTable(
+    ['n', ...peers.map((p) => `best of ours ÷ ${p}`)],
+    sizes.map((n) => [
+      n,
+      ...peers.map((p) => `${value(`matmul n=${n}`, 'best of ours', `ratio to ${p}`).toFixed(2)}×`),
+    ]),
+    { align: ['right', 'right', 'right', 'right'] },
+  );
+  const add = (impl: string) => value('add 1e6', impl, 'median time').toFixed(2);
+  const broadcast = value('add 1e6', 'ours, broadcast', 'ratio to plain loop');
+  return [
+    gflops,
+    ratios,
+    `${targets()
+      .map((t) => `${t[0]!.toUpperCase()}${t.slice(1)}.`)
+      .join(' ')}`,
+    `Element-wise: \`[1000,1000] + [1000]\` (broadcast) ${add('ours, [1000,1000] + [1000]')} ms, the same-shape add ${add('ours, same shape')} ms, a plain \`for\` loop over two Float32Arrays that allocates its output ${add('plain loop')} ms: broadcast ÷ loop = **${broadcast.toFixed(2)}×** (target ≤ 3×).`,
+  ].join('\n\n');
+}
+
+function gflopsChart(): Promise<string> {
+  return groupedBarChartSvg({
+    title: 'float32 matmul, GFLOP/s (median)',
     category: 'matrix size',
     value: { label: 'GFLOP/s' },
-    bars,
+    bars: results
+      .filter((r) => r.case.startsWith('matmul') && r.metric === 'throughput' && r.impl !== 'naive')
+      .map((r) => ({ category: r.case.replace('matmul ', ''), series: r.impl, value: r.value })),
     width: 720,
   });
-  const file = new URL('../charts/matmul-gflops.svg', import.meta.url);
-  writeFileSync(file, svg);
-  console.log(`chart written to ${file.pathname}`);
 }
 
 function checksum(c: Float32Array): number {
