@@ -20,7 +20,6 @@ const SECTIONS = ['What it teaches', 'Run it', 'Results', 'Checked against', 'Li
 const NOT_YET_RECORDED = new Set([
   '@mle/autograd',
   '@mle/memory-hierarchy',
-  '@mle/model-server',
 ]);
 
 interface Workspace {

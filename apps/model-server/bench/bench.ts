@@ -26,9 +26,13 @@ import { exportModule } from '@mle/onnx';
 import {
   type BenchResult,
   benchFlags,
+  benchRecord,
+  commitBenchRun,
   createProgress,
+  formatNumber,
   formatTable,
   groupedBarChartSvg,
+  markdownTable,
   printBenchReport,
 } from '@mle/report';
 import autocannon from 'autocannon';
@@ -249,32 +253,75 @@ results.push({
 });
 rmSync(work, { recursive: true, force: true });
 
+const SERVER_NAMES: Record<(typeof IMPLS)[number], string> = {
+  naive: 'naive (Express + onnxruntime per request)',
+  ceiling: 'ceiling (parse + validate JSON, constant answer)',
+  'server-no-batching': 'ours, batching off',
+  'server-batching': '**ours, batching on**',
+  'server-binary': 'ours, binary tensor data',
+};
+
 printBenchReport({ package: '@mle/model-server', results }, { json });
+const memoryLine = `RSS after ${total / 1000}k requests ÷ after ${total / 10 / 1000}k: ${(after100 / after10).toFixed(3)}× (target ≤ 1.10×) ${after100 / after10 <= 1.1 ? 'met' : 'MISSED'} (${after10.toFixed(1)} → ${after100.toFixed(1)} MiB)`;
 if (!json) {
   say('\nthroughput, req/s (p99 ms) — concurrency 1 / 16 / 64:');
-  say(
-    formatTable(
-      ['model', 'impl', ...CONCURRENCY.map((c) => `c${c}`)],
-      ['mlp', 'wide'].flatMap((model) =>
-        IMPLS.map((impl) => [
-          model,
-          impl,
-          ...CONCURRENCY.map(
-            (c) =>
-              `${Math.round(get(`${model}-c${c}`, impl, 'req_per_s'))} (${get(`${model}-c${c}`, impl, 'p99_ms')})`,
-          ),
-        ]),
-      ),
-    ),
-  );
+  const { header, rows } = throughputRows();
+  say(formatTable(header, rows));
   say('\ntargets at concurrency 64:');
   for (const [, name, value, target] of targets)
     say(`  ${name}: ${value.toFixed(2)}× (target ≥ ${target}×) ${value >= target ? 'met' : 'MISSED'}`);
-  say(
-    `  RSS after ${total / 1000}k requests ÷ after ${total / 10 / 1000}k: ${(after100 / after10).toFixed(3)}× (target ≤ 1.10×) ${after100 / after10 <= 1.1 ? 'met' : 'MISSED'}`,
+  say(`  ${memoryLine}`);
+  // The committed tables, chart and record come from one full run; a quick run only prints.
+  if (!quick) {
+    const record = benchRecord({ package: '@mle/model-server', results });
+    commitBenchRun(app, record, {
+      charts: { 'serving-throughput.svg': await throughputChart() },
+      markdown: readmeTables(),
+    });
+    say(
+      `\nrun ${record.run}: wrote bench/results.json, charts/serving-throughput.svg and the README's results tables`,
+    );
+  }
+}
+
+/** Requests per second (p99 ms) per model, server and concurrency. */
+function throughputRows(names: Record<string, string> = {}) {
+  const header = ['model', 'server', ...CONCURRENCY.map((c) => `c = ${c}`)];
+  const rows = ['mlp', 'wide'].flatMap((model) =>
+    IMPLS.map((impl) => [
+      model,
+      names[impl] ?? impl,
+      ...CONCURRENCY.map(
+        (c) =>
+          `${formatNumber(Math.round(get(`${model}-c${c}`, impl, 'req_per_s')))} (${formatNumber(get(`${model}-c${c}`, impl, 'p99_ms'))})`,
+      ),
+    ]),
   );
-  const svg = await groupedBarChartSvg({
-    title: 'Requests per second at concurrency 64 (2 vCPU, loopback)',
+  return { header, rows };
+}
+
+function readmeTables(): string {
+  const { header, rows } = throughputRows(SERVER_NAMES);
+  const throughput = markdownTable(header, rows, { align: ['left', 'left', 'right', 'right', 'right'] });
+  const p99 = (c: string, impl: string) => formatNumber(get(c, impl, 'p99_ms'));
+  const verdicts = markdownTable(
+    ['target at concurrency 64', 'measured', 'p99 ms (this server ÷ the other)'],
+    targets.map(([c, name, value, target]) => {
+      const [a, b] = name.split(' ÷ ') as [string, string];
+      return [
+        `\`${c.replace('-c64', '')}\`: ${name} ≥ ${target}×`,
+        `${value.toFixed(2)}× ${value >= target ? 'met' : 'missed'}`,
+        `${p99(c, a)} ÷ ${p99(c, b)}`,
+      ];
+    }),
+    { align: ['left', 'right', 'right'] },
+  );
+  return `Requests per second (p99 latency in ms):\n\n${throughput}\n\n${verdicts}\n\n${memoryLine[0]!.toUpperCase()}${memoryLine.slice(1)}.`;
+}
+
+function throughputChart(): Promise<string> {
+  return groupedBarChartSvg({
+    title: 'Requests per second at concurrency 64 (loopback)',
     category: 'model',
     value: { label: 'req/s' },
     bars: ['mlp', 'wide'].flatMap((model) =>
@@ -282,7 +329,4 @@ if (!json) {
     ),
     width: 640,
   });
-  mkdirSync(join(app, 'charts'), { recursive: true });
-  writeFileSync(join(app, 'charts', 'serving-throughput.svg'), svg);
-  say(`chart written to ${join(app, 'charts', 'serving-throughput.svg')}`);
 }
