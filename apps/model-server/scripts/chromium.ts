@@ -52,7 +52,7 @@ async function packedChromium(): Promise<string> {
   let executable = await sparticuz.executablePath();
   // @sparticuz/chromium reuses whatever $TMPDIR/chromium holds without checking its version.
   if (!versionOf(executable).includes(`Chromium ${PACKED_MAJOR}.`)) {
-    rmSync(join(tmpdir(), 'chromium'), { force: true });
+    rmSync(join(tmpdir(), 'chromium'), { force: true, recursive: true });
     executable = await sparticuz.executablePath();
   }
   return executable;
@@ -62,7 +62,9 @@ export async function chooseBrowser(env: NodeJS.ProcessEnv = process.env): Promi
   const fromEnv = env.CHROMIUM_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv))
-      throw new Error(`CHROMIUM_PATH=${fromEnv}: no such file; unset it to use the bundled Chromium`);
+      throw new Error(
+        `CHROMIUM_PATH=${fromEnv}: no such file; unset it to use a system Chrome or the bundled Chromium`,
+      );
     return {
       executablePath: fromEnv,
       args: ['--headless', '--disable-gpu', ...QUIET_FLAGS],
