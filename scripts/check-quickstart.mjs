@@ -27,7 +27,17 @@ function quickStartCommand(readme) {
 
 const command = quickStartCommand(readFileSync(join(root, 'README.md'), 'utf8'));
 console.log(`check-quickstart: $ ${command}`);
-const child = spawn('bash', ['-c', command], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+// Its own process group, so a command that never serves (or never stops) is ended with everything it started.
+const child = spawn('bash', ['-c', command], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  detached: true,
+});
+const killGroup = () => {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {} // already gone
+};
 const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 
 let buffered = '';
@@ -53,9 +63,10 @@ const listening = new Promise((resolve, reject) => {
       newline = buffered.indexOf('\n');
     }
   });
-  exited.then(({ code, signal }) =>
-    reject(new Error(`the command exited (${code ?? signal}) before serving`)),
-  );
+  exited.then(({ code, signal }) => {
+    clearTimeout(timer); // a pending timer would keep this script alive for the whole startup budget
+    reject(new Error(`the command exited (${code ?? signal}) before serving`));
+  });
 });
 
 async function ready(base) {
@@ -94,15 +105,18 @@ try {
   fail(error.message);
 }
 
-if (serverPid) process.kill(serverPid, 'SIGTERM');
-else child.kill('SIGTERM');
-const timeout = setTimeout(() => {
-  fail('the command did not exit within 30 s of SIGTERM');
-  child.kill('SIGKILL');
-}, 30_000);
-const { code, signal } = await exited;
-clearTimeout(timeout);
-if (code !== 0) fail(`after SIGTERM the command exited ${code ?? signal}, expected 0`);
-else if (!stopped) fail('the server did not log "stopped" (no graceful shutdown)');
+if (serverPid) {
+  process.kill(serverPid, 'SIGTERM');
+  const timeout = setTimeout(() => {
+    fail('the command did not exit within 30 s of SIGTERM');
+    killGroup();
+  }, 30_000);
+  const { code, signal } = await exited;
+  clearTimeout(timeout);
+  if (code !== 0) fail(`after SIGTERM the command exited ${code ?? signal}, expected 0`);
+  else if (!stopped) fail('the server did not log "stopped" (no graceful shutdown)');
+} else {
+  killGroup(); // it never served: nothing graceful to check
+}
 if (!process.exitCode)
   console.log('check-quickstart: passed (served, page and inference checked, exit 0 on SIGTERM)');
