@@ -34,6 +34,7 @@ import {
   groupedBarChartSvg,
   markdownTable,
   printBenchReport,
+  resultValue,
 } from '@mle/report';
 import autocannon from 'autocannon';
 
@@ -186,8 +187,7 @@ for (const model of ['mlp', 'wide']) {
 }
 progress.stop();
 
-const get = (c: string, impl: string, metric: string) =>
-  results.find((r) => r.case === c && r.impl === impl && r.metric === metric)!.value;
+const get = (c: string, impl: string, metric: string) => resultValue(results, c, impl, metric);
 const ratio = (model: string, a: string, b: string) =>
   get(`${model}-c64`, a, 'req_per_s') / get(`${model}-c64`, b, 'req_per_s');
 const targets: [string, string, number, number][] = [

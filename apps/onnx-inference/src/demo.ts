@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crossEntropy, evaluate, noGrad, Tensor } from '@mle/autograd';
 import { exportModule, OnnxSession, quantizeDynamicInt8, readModel } from '@mle/onnx';
-import { type BenchResult, createProgress, formatTable, groupedBarChartSvg } from '@mle/report';
+import { type BenchResult, createProgress, formatTable, groupedBarChartSvg, resultValue } from '@mle/report';
 import { argmax, fromTypedArray, type NDArray } from '@mle/tensor';
 import { latencyStats, timeRuns } from './latency.js';
 import { ARTIFACTS, trainedMnistMlp } from './mnist.js';
@@ -87,12 +87,6 @@ export async function compareMnist(options: {
   return results;
 }
 
-const value = (results: readonly BenchResult[], c: string, impl: string, metric: string) => {
-  const row = results.find((r) => r.case === c && r.impl === impl && r.metric === metric);
-  if (!row) throw new Error(`no ${metric} row for ${impl} at ${c}`);
-  return row.value;
-};
-
 /** The throughput table (items/s from the median latency) with the two ratios, as rows for a terminal or README. */
 export function throughputRows(results: readonly BenchResult[]): {
   header: string[];
@@ -109,7 +103,7 @@ export function throughputRows(results: readonly BenchResult[]): {
   const rows = BATCHES.map((b) => {
     const c = `batch=${b}`;
     const [ts, f32, i8] = ['typescript', 'float32', 'int8'].map((impl) =>
-      value(results, c, impl, 'items_per_s'),
+      resultValue(results, c, impl, 'items_per_s'),
     ) as [number, number, number];
     return [
       b,
@@ -125,9 +119,10 @@ export function throughputRows(results: readonly BenchResult[]): {
 
 /** Test accuracy of the three, and the two targets with whether this run met them. */
 export function accuracyAndTargets(results: readonly BenchResult[]): string[] {
-  const accuracy = (impl: string) => value(results, 'test set', impl, 'test_accuracy');
+  const accuracy = (impl: string) => resultValue(results, 'test set', impl, 'test_accuracy');
   const speedup =
-    value(results, 'batch=32', 'int8', 'items_per_s') / value(results, 'batch=32', 'float32', 'items_per_s');
+    resultValue(results, 'batch=32', 'int8', 'items_per_s') /
+    resultValue(results, 'batch=32', 'float32', 'items_per_s');
   const loss = accuracy('float32') - accuracy('int8');
   return [
     `accuracy on the 2,000 test digits: TypeScript ${accuracy('typescript').toFixed(2)}%, onnxruntime float32 ${accuracy('float32').toFixed(2)}%, int8 ${accuracy('int8').toFixed(2)}%`,

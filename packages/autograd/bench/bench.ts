@@ -17,6 +17,7 @@ import {
   groupedBarChartSvg,
   markdownTable,
   printBenchReport,
+  resultValue,
 } from '@mle/report';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -101,7 +102,7 @@ for (const run of runs) {
 }
 for (const run of runs) {
   const get = (impl: string, metric: string) =>
-    results.find((r) => r.impl === `${impl}-${run.name}` && r.metric === metric)!.value;
+    resultValue(results, `mnist ${run.name}`, `${impl}-${run.name}`, metric);
   record(
     `mnist ${run.name}`,
     'ours vs tfjs',
@@ -171,9 +172,7 @@ if (!json) {
 }
 
 function value(c: string, impl: string, metric: string): number {
-  const row = results.find((r) => r.case === c && r.impl === impl && r.metric === metric);
-  if (!row) throw new Error(`bench: no ${metric} for ${impl} at ${c}`);
-  return row.value;
+  return resultValue(results, c, impl, metric);
 }
 
 function ablationRows() {

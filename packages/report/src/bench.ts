@@ -26,6 +26,18 @@ export interface BenchFlags {
   quick: boolean;
 }
 
+/** The value of one row of a report, for a bench that renders tables from its rows; a missing row is an error naming it. */
+export function resultValue(
+  results: readonly BenchResult[],
+  c: string,
+  impl: string,
+  metric: string,
+): number {
+  const row = results.find((r) => r.case === c && r.impl === impl && r.metric === metric);
+  if (!row) throw new Error(`bench: no "${metric}" row for ${impl} at ${c}`);
+  return row.value;
+}
+
 /** The flags every demo takes. */
 export interface DemoFlags {
   /** A shorter run of the same code path (fewer epochs, smaller sizes) that writes no charts: what CI runs. */

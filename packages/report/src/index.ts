@@ -10,6 +10,7 @@ export {
   measureAdaptive,
   median,
   printBenchReport,
+  resultValue,
   type Timing,
 } from './bench.js';
 export {

@@ -11,6 +11,7 @@ import {
   measureAdaptive,
   median,
   printBenchReport,
+  resultValue,
 } from '../src/index.js';
 
 describe('tables', () => {
@@ -75,6 +76,15 @@ describe('bench helpers', () => {
     expect(JSON.parse(json!)).toEqual({ ...report, machine: machineInfo() });
     expect(table).toContain(`machine: ${machineLine()}`);
     expect(table).toContain('│ n=1  │ a    │ time   │   1.5 │ ms   │');
+  });
+
+  it('reads one row of a report by case, impl and metric, and names a missing one', () => {
+    const rows = [
+      { case: 'n=1', impl: 'a', metric: 'time', value: 1.5, unit: 'ms' },
+      { case: 'n=1', impl: 'a', metric: 'ratio', value: 2, unit: 'x' },
+    ];
+    expect(resultValue(rows, 'n=1', 'a', 'ratio')).toBe(2);
+    expect(() => resultValue(rows, 'n=2', 'a', 'time')).toThrow('bench: no "time" row for a at n=2');
   });
 
   it('parses bench flags one way: the `--` pnpm passes through is dropped, anything unknown is refused', () => {

@@ -20,6 +20,7 @@ import {
   markdownTable,
   measureAdaptive,
   printBenchReport,
+  resultValue,
 } from '@mle/report';
 import { add, MATMUL_KERNELS, type MatmulKernelName, matmulPool, Rng } from '../src/index.js';
 import { PEERS, quietTfjs } from './peers.js';
@@ -128,9 +129,7 @@ if (!json) {
 }
 
 function value(c: string, impl: string, metric: string): number {
-  const row = results.find((r) => r.case === c && r.impl === impl && r.metric === metric);
-  if (!row) throw new Error(`bench: no ${metric} for ${impl} at ${c}`);
-  return row.value;
+  return resultValue(results, c, impl, metric);
 }
 
 function targets(): string[] {
