@@ -3,17 +3,12 @@
 // `-- --quick` (every demo takes it: a long demo runs the same code path at smaller sizes and writes no charts; a
 // short one runs in full). Prints each demo's time; exits 1 naming every demo that failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { workspaceDirs } from './workspaces.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const workspaces = ['apps', 'packages'].flatMap((group) =>
-  existsSync(join(root, group))
-    ? readdirSync(join(root, group), { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(join(root, group, d.name, 'package.json')))
-        .map((d) => join(root, group, d.name))
-    : [],
-);
+const workspaces = workspaceDirs(root);
 
 const failed = [];
 const rows = [];

@@ -2,18 +2,13 @@
 // `pnpm test`: lint, typecheck and every package's tests in one turbo run, then one line with the totals.
 // Each package's Vitest writes test-results/vitest.json (a turbo output, so a cached run restores it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { workspaceDirs } from './workspaces.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const workspaces = ['apps', 'packages'].flatMap((group) =>
-  existsSync(join(root, group))
-    ? readdirSync(join(root, group), { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .map((d) => join(root, group, d.name))
-    : [],
-);
+const workspaces = workspaceDirs(root);
 const reportOf = (dir) => join(dir, 'test-results', 'vitest.json');
 
 // A report left by an earlier run must not be counted as this run's.

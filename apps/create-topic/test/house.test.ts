@@ -111,13 +111,11 @@ describe('the house shape', () => {
       const record: BenchRecord = JSON.parse(readFileSync(recordFile, 'utf8'));
       expect(readmeRun(w.readme), `${w.name}: README results block`).toBe(record.run);
       expect(w.readme).toContain(`Machine: ${machineLine(record.machine)}.`);
-      const charts = [...w.readme.matchAll(/\]\((charts\/[^)]+\.svg)\)/g)].map((m) => m[1]!);
-      const stamped = charts.filter(
-        (chart) => svgRun(readFileSync(join(w.dir, chart), 'utf8')) !== undefined,
-      );
+      const stamped = [...w.readme.matchAll(/\]\((charts\/[^)]+\.svg)\)/g)]
+        .map((m) => ({ chart: m[1]!, run: svgRun(readFileSync(join(w.dir, m[1]!), 'utf8')) }))
+        .filter((c) => c.run !== undefined);
       expect(stamped.length, `${w.name}: no chart in its README was drawn by the bench`).toBeGreaterThan(0);
-      for (const chart of stamped)
-        expect(svgRun(readFileSync(join(w.dir, chart), 'utf8')), `${w.name}: ${chart}`).toBe(record.run);
+      for (const { chart, run } of stamped) expect(run, `${w.name}: ${chart}`).toBe(record.run);
     }
   });
 });

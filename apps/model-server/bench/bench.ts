@@ -35,6 +35,7 @@ import {
   markdownTable,
   printBenchReport,
   resultValue,
+  sentence,
 } from '@mle/report';
 import autocannon from 'autocannon';
 
@@ -316,7 +317,7 @@ function readmeTables(): string {
     }),
     { align: ['left', 'right', 'right'] },
   );
-  return `Requests per second (p99 latency in ms):\n\n${throughput}\n\n${verdicts}\n\n${memoryLine[0]!.toUpperCase()}${memoryLine.slice(1)}.`;
+  return `Requests per second (p99 latency in ms):\n\n${throughput}\n\n${verdicts}\n\n${sentence(memoryLine)}`;
 }
 
 function throughputChart(): Promise<string> {

@@ -1,9 +1,8 @@
 // pnpm --filter @mle/model-server exec tsx --conditions=@mle/source scripts/check-page.ts http://127.0.0.1:3000
 // The quick-start check's look at a running server: the page loads in a real browser, a drawn test digit is
 // classified by the page and by one API call, and both agree with its label. Exits 1 with the reason otherwise.
-import { mnistArrays } from '@mle/autograd';
 import { launchChromium } from './chromium.js';
-import { drawDigit, firstServedRight } from './page-driver.js';
+import { drawDigit, firstServedRight, testDigits } from './page-driver.js';
 
 const base = process.argv[2];
 if (!base || !/^https?:\/\//.test(base)) {
@@ -11,11 +10,7 @@ if (!base || !/^https?:\/\//.test(base)) {
   process.exit(2);
 }
 
-const { test } = mnistArrays({ image: 'flat' });
-const candidates = Array.from({ length: 50 }, (_, i) => ({
-  pixels: Array.from(test.x.slice(i).toTypedArray()),
-  label: test.y.get(i),
-}));
+const candidates = testDigits(50);
 const digit = await firstServedRight(base, 'mnist', candidates);
 console.log(`check-page: the API classifies a test ${digit.label} correctly`);
 

@@ -28,6 +28,8 @@ const QUIET_FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+/** For a Chrome or Chromium found outside the npm package (the packed one brings its own flags). */
+const INSTALLED_BROWSER_ARGS = ['--headless', '--disable-gpu', ...QUIET_FLAGS];
 
 export interface BrowserChoice {
   executablePath: string;
@@ -67,7 +69,7 @@ export async function chooseBrowser(env: NodeJS.ProcessEnv = process.env): Promi
       );
     return {
       executablePath: fromEnv,
-      args: ['--headless', '--disable-gpu', ...QUIET_FLAGS],
+      args: INSTALLED_BROWSER_ARGS,
       source: 'CHROMIUM_PATH',
     };
   }
@@ -75,7 +77,7 @@ export async function chooseBrowser(env: NodeJS.ProcessEnv = process.env): Promi
   if (system)
     return {
       executablePath: system,
-      args: ['--headless', '--disable-gpu', ...QUIET_FLAGS],
+      args: INSTALLED_BROWSER_ARGS,
       source: 'system',
     };
   return {

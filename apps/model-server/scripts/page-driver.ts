@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // Drives the draw-a-digit page the way a person does: paints a 28×28 digit onto the canvas, presses Enter and
 // reads the answer. The page test and the quick-start check (scripts/check-page.ts) both use it.
+import { mnistArrays } from '@mle/autograd';
 import type { Page } from 'playwright-core';
 
 export interface PageAnswer {
@@ -52,6 +53,15 @@ export async function inferDigit(base: string, model: string, pixels: readonly n
 export interface LabelledDigit {
   pixels: number[];
   label: number;
+}
+
+/** The first `count` digits of the seeded MNIST test split, as the page and the API take them. */
+export function testDigits(count: number): LabelledDigit[] {
+  const { test } = mnistArrays({ image: 'flat' });
+  return Array.from({ length: count }, (_, i) => ({
+    pixels: Array.from(test.x.slice(i).toTypedArray()),
+    label: test.y.get(i),
+  }));
 }
 
 /** The first digit the served model classifies correctly through the API: the page must then agree with it. */

@@ -3,11 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mnistArrays } from '@mle/autograd';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../scripts/chromium.js';
-import { drawDigit, firstServedRight } from '../scripts/page-driver.js';
+import { drawDigit, firstServedRight, testDigits } from '../scripts/page-driver.js';
 import { scratch, startServer } from './helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -42,11 +41,7 @@ afterAll(async () => {
 
 describe('the demo page in a real browser', () => {
   it('draws a test digit on the canvas and shows the class the model gives it, for both models', async () => {
-    const { test } = mnistArrays({ image: 'flat' });
-    const candidates = Array.from({ length: 50 }, (_, i) => ({
-      pixels: Array.from(test.x.slice(i).toTypedArray()),
-      label: test.y.get(i),
-    }));
+    const candidates = testDigits(50);
     const { pixels, label } = await firstServedRight(base, 'mnist', candidates);
     const page = await browser.newPage();
     await page.goto(base);

@@ -5,7 +5,14 @@
  * the iterations and writes nothing.
  */
 import { fileURLToPath } from 'node:url';
-import { benchFlags, benchRecord, commitBenchRun, markdownTable, printBenchReport } from '@mle/report';
+import {
+  benchFlags,
+  benchRecord,
+  commitBenchRun,
+  markdownTable,
+  printBenchReport,
+  sentence,
+} from '@mle/report';
 import { accuracyAndTargets, compareMnist, throughputChart, throughputRows } from '../src/demo.js';
 
 const { json, quick } = benchFlags();
@@ -21,7 +28,7 @@ if (!json) {
     const { header, rows } = throughputRows(results);
     commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), record, {
       charts: { 'mnist-throughput.svg': await throughputChart(results) },
-      markdown: `${markdownTable(header, rows, { align: header.map(() => 'right') })}\n\n${summary.map((line) => `${line[0]!.toUpperCase()}${line.slice(1)}.`).join(' ')}`,
+      markdown: `${markdownTable(header, rows, { align: header.map(() => 'right') })}\n\n${summary.map(sentence).join(' ')}`,
     });
     console.log(
       `\nrun ${record.run}: wrote bench/results.json, charts/mnist-throughput.svg and the README's results table`,

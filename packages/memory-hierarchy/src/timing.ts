@@ -1,5 +1,4 @@
-import { performance } from 'node:perf_hooks';
-import { type Clock, measure } from '@mle/report';
+import { type Clock, measure, performanceClock } from '@mle/report';
 
 export interface TimingOptions {
   /** Milliseconds one timed run should take: long enough to dwarf the timer, short enough to repeat. */
@@ -17,7 +16,7 @@ export interface TimingOptions {
  * (so the JIT cannot drop the work). The unit count is calibrated until one run takes about `targetMs`.
  */
 export function nsPerUnit(run: (units: number) => number, options: TimingOptions = {}): number {
-  const { targetMs = 20, repeats = 5, initialUnits = 1024, now = () => performance.now() } = options;
+  const { targetMs = 20, repeats = 5, initialUnits = 1024, now = performanceClock } = options;
   let units = initialUnits;
   let elapsed = timeOnce(run, units, now);
   while (elapsed < targetMs / 8 && units < 2 ** 40) {

@@ -93,18 +93,21 @@ export interface Timing {
   min: number;
 }
 
+/** A millisecond clock; tests inject a fake one so that nothing they assert depends on the machine's speed. */
+export type Clock = () => number;
+
+/** The real clock: `performance.now()`. */
+export const performanceClock: Clock = () => performance.now();
+
 /**
  * Times `run` after `warmup` untimed calls. The machine is shared and noisy: report the median, and
  * compare implementations measured in the same process.
  */
-/** A millisecond clock; tests inject a fake one so that nothing they assert depends on the machine's speed. */
-export type Clock = () => number;
-
 export function measure(
   run: () => unknown,
   options: { warmup?: number; runs?: number; now?: Clock } = {},
 ): Timing {
-  const { warmup = 2, runs = 7, now = () => performance.now() } = options;
+  const { warmup = 2, runs = 7, now = performanceClock } = options;
   if (!Number.isInteger(runs) || runs < 1)
     throw new RangeError(`measure: runs must be a positive integer, got ${runs}`);
   for (let i = 0; i < warmup; i++) run();
@@ -125,7 +128,7 @@ export async function measureAdaptive(
   run: () => unknown,
   options: { budgetMs?: number; minRuns?: number; maxRuns?: number; now?: Clock } = {},
 ): Promise<Timing> {
-  const { budgetMs = 1500, minRuns = 3, maxRuns = 15, now = () => performance.now() } = options;
+  const { budgetMs = 1500, minRuns = 3, maxRuns = 15, now = performanceClock } = options;
   const first = now();
   await run();
   const once = now() - first;

@@ -9,6 +9,7 @@ export {
   measure,
   measureAdaptive,
   median,
+  performanceClock,
   printBenchReport,
   resultValue,
   type Timing,
@@ -45,5 +46,6 @@ export {
   formatNumber,
   formatTable,
   markdownTable,
+  sentence,
   type TableOptions,
 } from './table.js';

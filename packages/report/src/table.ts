@@ -58,3 +58,8 @@ export function formatNumber(value: number): string {
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
   return Number(value.toPrecision(4)).toString();
 }
+
+/** A line printed for a terminal, as a sentence for a README: capitalized, ending in a full stop. */
+export function sentence(line: string): string {
+  return line.length === 0 ? line : `${line[0]!.toUpperCase()}${line.slice(1)}.`;
+}

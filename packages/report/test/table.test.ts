@@ -12,6 +12,7 @@ import {
   median,
   printBenchReport,
   resultValue,
+  sentence,
 } from '../src/index.js';
 
 describe('tables', () => {
@@ -76,6 +77,11 @@ describe('bench helpers', () => {
     expect(JSON.parse(json!)).toEqual({ ...report, machine: machineInfo() });
     expect(table).toContain(`machine: ${machineLine()}`);
     expect(table).toContain('│ n=1  │ a    │ time   │   1.5 │ ms   │');
+  });
+
+  it('turns a terminal line into a README sentence', () => {
+    expect(sentence('target: 2× → 2.3× met')).toBe('Target: 2× → 2.3× met.');
+    expect(sentence('')).toBe('');
   });
 
   it('reads one row of a report by case, impl and metric, and names a missing one', () => {
