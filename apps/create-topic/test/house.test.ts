@@ -12,13 +12,6 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const HOUSE_SCRIPTS = ['build', 'typecheck', 'lint', 'test', 'demo', 'bench'] as const;
 const SECTIONS = ['What it teaches', 'Run it', 'Results', 'Checked against', 'Limits'];
 
-/**
- * Packages with a bench whose README results are not yet written by the bench from one run (issue 12 converts them
- * one at a time; each bench run here takes minutes). The test fails if one of them gains a record without leaving
- * this list, so the list cannot go stale.
- */
-const NOT_YET_RECORDED = new Set(['@mle/memory-hierarchy']);
-
 interface Workspace {
   dir: string;
   path: string;
@@ -101,12 +94,6 @@ describe('the house shape', () => {
     for (const w of workspaces) {
       if (!('bench' in w.scripts)) continue;
       const recordFile = join(w.dir, RECORD_PATH);
-      if (NOT_YET_RECORDED.has(w.name)) {
-        expect(existsSync(recordFile), `${w.name} has a record now: take it off NOT_YET_RECORDED`).toBe(
-          false,
-        );
-        continue;
-      }
       expect(existsSync(recordFile), `${w.name}: no ${RECORD_PATH}; run its bench`).toBe(true);
       const record: BenchRecord = JSON.parse(readFileSync(recordFile, 'utf8'));
       expect(readmeRun(w.readme), `${w.name}: README results block`).toBe(record.run);

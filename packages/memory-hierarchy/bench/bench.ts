@@ -2,10 +2,22 @@
  * Run: pnpm --filter @mle/memory-hierarchy bench [-- --json] [-- --quick]   (quick: smaller sizes)
  * Every number the README quotes. The references measured in the same run: the cache sizes and line size the
  * system reports (sysfs, else lscpu), the same probes in WebAssembly beside JavaScript, and the engine's native
- * memset and memcpy (TypedArray.fill and .set) beside a JavaScript read loop.
+ * memset and memcpy (TypedArray.fill and .set) beside a JavaScript read loop. A full run (neither flag) writes
+ * bench/results.json, the charts and the README's results block, all from this one run.
  */
-import { type BenchResult, benchFlags, printBenchReport } from '@mle/report';
+import { fileURLToPath } from 'node:url';
+import {
+  type BenchResult,
+  benchFlags,
+  benchRecord,
+  commitBenchRun,
+  markdownTable,
+  printBenchReport,
+  sentence,
+} from '@mle/report';
+import { drawCharts } from '../src/charts.js';
 import { compareWithSystem, dataLineBytes, reportedCaches, runExperiments } from '../src/index.js';
+import { resultTables } from '../src/tables.js';
 
 const { json, quick } = benchFlags();
 const results = await runExperiments({
@@ -87,4 +99,31 @@ for (const r of results.falseSharing) {
   );
 }
 
-printBenchReport({ package: '@mle/memory-hierarchy', results: rows }, { json });
+const report = { package: '@mle/memory-hierarchy', results: rows };
+printBenchReport(report, { json });
+if (!json && !quick) {
+  const record = benchRecord(report);
+  const charts = await drawCharts(results);
+  commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), record, { charts, markdown: readmeTables() });
+  console.log(
+    `\nrun ${record.run}: wrote bench/results.json, ${Object.keys(charts)
+      .map((name) => `charts/${name}`)
+      .join(', ')} and the README's results block`,
+  );
+}
+
+/** The demo's tables as Markdown, each with its notes and the chart drawn from the same measurements. */
+function readmeTables(): string {
+  return resultTables(results)
+    .map((table) =>
+      [
+        `**${table.title}.**`,
+        markdownTable(table.header, table.rows, { align: table.align }),
+        table.notes.map(sentence).join(' '),
+        table.chart ? `![${table.chart.alt}](charts/${table.chart.file})` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    )
+    .join('\n\n');
+}

@@ -23,6 +23,8 @@ parentPort.postMessage(performance.now() - t0);
 export interface FalseSharingResult {
   /** Bytes between the two counters. */
   gapBytes: number;
+  /** Increments each worker made. */
+  iterations: number;
   /** Median over repeats of the slower worker's time, ms. */
   ms: number;
 }
@@ -43,7 +45,7 @@ export async function falseSharing(
     throw new RangeError(`falseSharing: iterations must be a positive integer, got ${iterations}`);
   const samples: number[] = [];
   for (let r = 0; r < repeats; r++) samples.push(await raceOnce(gapBytes, iterations));
-  return { gapBytes, ms: median(samples) };
+  return { gapBytes, iterations, ms: median(samples) };
 }
 
 async function raceOnce(gapBytes: number, iterations: number): Promise<number> {
