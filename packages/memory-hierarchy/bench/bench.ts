@@ -34,7 +34,13 @@ const source = `system (${reported?.source})`;
 const { hierarchy, levelLatency, memoryLatency, randomKnees } = results;
 compareWithSystem(hierarchy, reported?.caches).forEach((row, i) => {
   const level = `L${row.level}`;
-  add(`${level} size`, 'knee, page-by-page chain', 'size', row.detectedBytes / KiB, 'KiB');
+  add(
+    `${level} size`,
+    'knee, page-by-page chain confirmed by the random chain',
+    'size',
+    row.detectedBytes / KiB,
+    'KiB',
+  );
   if (row.systemBytes !== undefined) {
     add(`${level} size`, source, 'size', row.systemBytes / KiB, 'KiB');
     add(`${level} size`, 'knee ÷ system', 'ratio', row.ratio!, 'x');
@@ -58,6 +64,8 @@ for (const [impl, estimate] of [
 }
 
 add('line size', 'two-load probe (wasm)', 'size', results.lineBytes, 'B');
+if (results.sharingLineBytes !== undefined)
+  add('line size', 'false-sharing sweep', 'size', results.sharingLineBytes, 'B');
 const line = reported && dataLineBytes(reported.caches);
 if (line !== undefined) add('line size', `${source} coherency_line_size`, 'size', line, 'B');
 for (const p of results.pairs)

@@ -1,7 +1,7 @@
 import { MATMUL_KERNELS, Rng } from '@mle/tensor';
 import { type BandwidthPoint, bandwidthCurve, type StridePoint, strideSweep } from './bandwidth.js';
-import { type FalseSharingResult, falseSharing } from './false-sharing.js';
-import { detectLevels, type HierarchyEstimate } from './knees.js';
+import { type FalseSharingResult, falseSharing, falseSharingLineSize } from './false-sharing.js';
+import { detectHierarchy, detectLevels, type HierarchyEstimate } from './knees.js';
 import {
   type LatencyCurves,
   type LatencyPoint,
@@ -36,6 +36,8 @@ const MiB = 1024 * KiB;
  * that miss the caches themselves), which reads as a knee that is no cache. The page-by-page chain goes on.
  */
 const RANDOM_MAX_BYTES = 512 * MiB;
+/** Gaps between the two false-sharing counters: every power of two from one int32 to four 64-byte lines. */
+const SHARING_GAPS = [4, 8, 16, 32, 64, 128, 256];
 
 export interface ExperimentOptions {
   seed?: number;
@@ -70,8 +72,8 @@ export interface Results {
   system: SystemCaches;
   latency: { random: LatencyCurves; pageLocal: LatencyPoint[]; tlb: LatencyPoint[] };
   /**
-   * The levels, read off the page-by-page chain: on the random chain every load past the TLB's reach (a few MiB
-   * on current x86 cores) also pays a page walk, which tilts the L3 plateau and blurs its knee.
+   * The levels: knees of the page-by-page chain that the random chain confirms (see detectHierarchy). On the
+   * random chain alone, every load past the TLB's reach also pays a page walk, which adds steps that are no cache.
    */
   hierarchy: HierarchyEstimate;
   /**
@@ -86,7 +88,13 @@ export interface Results {
   bandwidth: BandwidthPoint[];
   stride: StridePoint[];
   pairs: PairPoint[];
+  /** The line size from the two-load probe (a second miss costs more than a hit in the same line). */
   lineBytes: number;
+  /**
+   * The line size from the false-sharing sweep (counters in one line contend); undefined when the sweep cannot
+   * tell (see falseSharingLineSize).
+   */
+  sharingLineBytes: number | undefined;
   traversal: TimedCase[];
   features: TimedCase[];
   matmul: { n: number; kernel: string; gflops: number }[];
@@ -155,9 +163,9 @@ export async function runExperiments(options: ExperimentOptions = {}): Promise<R
   onStep('false sharing');
   const falseSharingResults: FalseSharingResult[] = [];
   const increments = quick ? 500_000 : 5_000_000;
-  for (const gap of [4, 64, 128]) falseSharingResults.push(await falseSharing(gap, increments));
+  for (const gap of SHARING_GAPS) falseSharingResults.push(await falseSharing(gap, increments));
 
-  const hierarchy = detectLevels(pageLocal);
+  const hierarchy = detectHierarchy({ pageLocal, random: random.js });
   return {
     system,
     latency: { random, pageLocal, tlb },
@@ -176,6 +184,7 @@ export async function runExperiments(options: ExperimentOptions = {}): Promise<R
     stride,
     pairs,
     lineBytes: detectLineSize(pairs),
+    sharingLineBytes: falseSharingLineSize(falseSharingResults),
     traversal,
     features,
     matmul,

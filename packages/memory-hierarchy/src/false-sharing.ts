@@ -49,7 +49,10 @@ export async function falseSharing(
 }
 
 async function raceOnce(gapBytes: number, iterations: number): Promise<number> {
-  const counters = new SharedArrayBuffer(gapBytes + 64);
+  // The buffer of a shared WebAssembly memory: its address 0 is page-aligned, so the first counter starts a cache
+  // line and the two share a line exactly when the gap is less than the line size. A plain SharedArrayBuffer is
+  // placed wherever the allocator puts it (here: 16-byte aligned), which would move that boundary by an unknown amount.
+  const counters = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer;
   const start = new SharedArrayBuffer(4);
   const slots = [0, gapBytes / 4];
   const workers = slots.map(
@@ -94,4 +97,32 @@ function messages(worker: Worker): { next(): Promise<unknown> } {
       return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
     },
   };
+}
+
+/**
+ * The cache-line size from a false-sharing sweep (`results` over increasing gaps): the smallest gap from which on
+ * no pair of counters contends, where contending means more than `contended` times the fastest gap's time.
+ * Coherence works on whole lines, so two counters slow each other exactly when they share one; no prefetcher can
+ * hide that, unlike a miss. Undefined when the sweep cannot tell: the smallest gap does not contend (the two
+ * workers may run on one core, sharing its L1) or every gap does (the line is longer than the largest gap).
+ */
+export function falseSharingLineSize(
+  results: readonly FalseSharingResult[],
+  contended = 2,
+): number | undefined {
+  if (results.length < 2)
+    throw new RangeError(`falseSharingLineSize: need at least 2 gaps, got ${results.length}`);
+  results.forEach((r, i) => {
+    if (!(Number.isFinite(r.ms) && r.ms > 0))
+      throw new RangeError(
+        `falseSharingLineSize: gap ${r.gapBytes} B has time ${r.ms}, expected a positive number`,
+      );
+    if (i > 0 && r.gapBytes <= results[i - 1]!.gapBytes)
+      throw new RangeError('falseSharingLineSize: gaps must increase');
+  });
+  const fastest = Math.min(...results.map((r) => r.ms));
+  const slow = results.map((r) => r.ms > contended * fastest);
+  if (!slow[0]) return undefined;
+  const lastSlow = slow.lastIndexOf(true);
+  return lastSlow + 1 < results.length ? results[lastSlow + 1]!.gapBytes : undefined;
 }

@@ -28,8 +28,16 @@ export {
   type SystemCaches,
   type TimedCase,
 } from './experiments.js';
-export { type FalseSharingResult, falseSharing } from './false-sharing.js';
-export { type CacheLevelEstimate, detectLevels, type HierarchyEstimate, type KneeOptions } from './knees.js';
+export { type FalseSharingResult, falseSharing, falseSharingLineSize } from './false-sharing.js';
+export {
+  type ByteRange,
+  type CacheLevelEstimate,
+  detectHierarchy,
+  detectLevels,
+  type HierarchyEstimate,
+  type HierarchyOptions,
+  type KneeOptions,
+} from './knees.js';
 export {
   type ChainLayout,
   chase,

@@ -1,5 +1,11 @@
 import { median } from '@mle/report';
-import type { LatencyPoint } from './latency.js';
+import { type LatencyPoint, medianLatency } from './latency.js';
+
+/** A stretch of working sets, in bytes, both ends measured. */
+export interface ByteRange {
+  fromBytes: number;
+  toBytes: number;
+}
 
 export interface KneeOptions {
   /**
@@ -15,6 +21,11 @@ export interface KneeOptions {
    * where a shared cache is only partly available, not a level of its own.
    */
   minRise?: number;
+  /**
+   * A second test every knee must pass, given the plateau below it and the plateau above it; a knee that fails is
+   * dropped like a wobble. `detectHierarchy` uses it to ask a second chain whether the step is a cache's.
+   */
+  confirm?: (below: ByteRange, above: ByteRange) => boolean;
 }
 
 export interface CacheLevelEstimate {
@@ -40,7 +51,7 @@ export interface HierarchyEstimate {
  * knee ends a level whose capacity is where the curve crosses halfway, on a log scale, between the plateaus.
  */
 export function detectLevels(points: readonly LatencyPoint[], options: KneeOptions = {}): HierarchyEstimate {
-  const { steepPerOctave = 1.6, minPlateauOctaves = 0.5, minRise = 2 } = options;
+  const { steepPerOctave = 1.6, minPlateauOctaves = 0.5, minRise = 2, confirm = () => true } = options;
   checkCurve(points);
   const x = points.map((p) => Math.log2(p.bytes));
   // A running median of three removes a single noisy point (a timer hiccup) and keeps real steps sharp.
@@ -65,12 +76,21 @@ export function detectLevels(points: readonly LatencyPoint[], options: KneeOptio
   }
 
   const plateau = (from: number, to: number) => median(points.slice(from, to + 1).map((p) => p.ns));
-  const below = (k: number) => plateau(k === 0 ? 0 : knees[k - 1]![1], knees[k]![0]);
-  const above = (k: number) =>
-    plateau(knees[k]![1], k + 1 < knees.length ? knees[k + 1]![0] : points.length - 1);
-  // A knee that does not lift latency by minRise is a wobble: drop it (its plateaus join), then look again.
+  const belowSpan = (k: number): [number, number] => [k === 0 ? 0 : knees[k - 1]![1], knees[k]![0]];
+  const aboveSpan = (k: number): [number, number] => [
+    knees[k]![1],
+    k + 1 < knees.length ? knees[k + 1]![0] : points.length - 1,
+  ];
+  const below = (k: number) => plateau(...belowSpan(k));
+  const above = (k: number) => plateau(...aboveSpan(k));
+  const bytes = ([from, to]: [number, number]): ByteRange => ({
+    fromBytes: points[from]!.bytes,
+    toBytes: points[to]!.bytes,
+  });
+  // A knee that does not lift latency by minRise (or fails `confirm`) is a wobble: drop it (its plateaus join),
+  // then look again.
   for (let k = 0; k < knees.length; ) {
-    if (above(k) >= minRise * below(k)) k++;
+    if (above(k) >= minRise * below(k) && confirm(bytes(belowSpan(k)), bytes(aboveSpan(k)))) k++;
     else knees.splice(k, 1);
   }
   const levels = knees.map(([from, to], k): CacheLevelEstimate => {
@@ -84,6 +104,50 @@ export function detectLevels(points: readonly LatencyPoint[], options: KneeOptio
   });
   const tail = knees.length === 0 ? 0 : knees.at(-1)![1];
   return { levels, beyond: { fromBytes: points[tail]!.bytes, ns: plateau(tail, points.length - 1) } };
+}
+
+export interface HierarchyOptions extends Omit<KneeOptions, 'minRise' | 'confirm'> {
+  /** The least rise of the page-by-page chain across a knee for it to be a candidate (default 1.3). */
+  candidateRise?: number;
+  /** The least rise of the random chain between the same two plateaus for a candidate to be a level (default 1.6). */
+  confirmRise?: number;
+}
+
+/**
+ * The levels of the hierarchy, read off two chains measured on the same machine, because neither is enough alone.
+ *
+ * The random chain pays the full cost of every step, but once its pages outnumber the TLB's entries it also pays
+ * a TLB miss on nearly every load, which adds steps of its own at the TLB's reach. The page-by-page chain (64 loads
+ * per page) removes the TLB's share, so its knees sit where the caches end; but the prefetcher, which works within
+ * a page, hides part of each step, and on some cores an L2 hit page by page costs only about 1.5× an L1 hit.
+ *
+ * So a knee is taken from the page-by-page chain at a low bar (`candidateRise`), and kept only where the random
+ * chain, between the same two plateaus, is at least `confirmRise` times slower: a cache's step shows in both. A TLB
+ * step shows only in the random chain and is never a candidate; a wobble of the page-by-page chain is not
+ * confirmed. The sizes are the page-by-page chain's; the random chain only decides which knees are levels.
+ */
+export function detectHierarchy(
+  curves: { pageLocal: readonly LatencyPoint[]; random: readonly LatencyPoint[] },
+  options: HierarchyOptions = {},
+): HierarchyEstimate {
+  const { candidateRise = 1.3, confirmRise = 1.6, ...knees } = options;
+  const { random } = curves;
+  checkCurve(random);
+  return detectLevels(curves.pageLocal, {
+    ...knees,
+    minRise: candidateRise,
+    confirm: (below, above) => {
+      // The random chain may stop short of the page-by-page chain (it stops where page walks miss the caches) or
+      // be sampled elsewhere: a plateau it did not measure confirms nothing.
+      const measured = (range: ByteRange) =>
+        random.some((p) => p.bytes >= range.fromBytes && p.bytes <= range.toBytes)
+          ? medianLatency(random, range.fromBytes, range.toBytes)
+          : undefined;
+      const low = measured(below);
+      const high = measured(above);
+      return low !== undefined && high !== undefined && high >= confirmRise * low;
+    },
+  });
 }
 
 /** The working set (bytes) where the log-latency first reaches `level` between points `from` and `to`, log-interpolated. */

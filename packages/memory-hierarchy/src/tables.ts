@@ -55,21 +55,13 @@ function levels(results: Results): ResultTable {
   const notes = [
     `page by page, a load past ${formatBytes(hierarchy.beyond.fromBytes)} costs ${fixed(hierarchy.beyond.ns)} ns`,
     `the random chain's own knees are ${knees(randomKnees.js)} (JS) and ${knees(randomKnees.wasm)} (wasm)`,
-    `the two-load probe finds a ${results.lineBytes}-byte line; ${line === undefined ? 'the system reports none' : `${source}'s coherency_line_size is ${line} B`}`,
+    `the two-load probe finds a ${results.lineBytes}-byte line, the false-sharing sweep ${results.sharingLineBytes === undefined ? 'none (no gap contends, or every gap does)' : `a ${results.sharingLineBytes}-byte line`}; ${line === undefined ? 'the system reports none' : `${source}'s coherency_line_size is ${line} B`}`,
   ];
   if (results.system.unavailable) notes.push(`system cache sizes: ${results.system.unavailable}`);
   return {
     chart: { file: 'latency.svg', alt: 'latency vs working set' },
-    title: `The levels: knees of the page-by-page chain beside the sizes ${source} reports, and what a random load costs on each`,
-    header: [
-      'level',
-      'knee (page by page)',
-      source,
-      'knee ÷ system',
-      'within 2×',
-      'random load, JS',
-      'random load, wasm',
-    ],
+    title: `The levels: knees of the page-by-page chain that the random chain confirms, beside the sizes ${source} reports, and what a random load costs on each`,
+    header: ['level', 'knee', source, 'knee ÷ system', 'within 2×', 'random load, JS', 'random load, wasm'],
     rows,
     align: ['left', 'right', 'right', 'right', 'left', 'right', 'right'],
     notes,
@@ -162,7 +154,11 @@ function mlCosts(results: Results): ResultTable[] {
     header: ['counters apart', 'slower worker (ms)', `÷ ${padded.gapBytes} B apart`],
     rows: results.falseSharing.map((r) => [`${r.gapBytes} B`, fixed(r.ms), `${fixed(r.ms / padded.ms, 2)}×`]),
     align: ['left', 'right', 'right'],
-    notes: [],
+    notes: [
+      results.sharingLineBytes === undefined
+        ? 'the sweep finds no line: no gap contends, or every gap does'
+        : `counters contend while they share a line: from ${results.sharingLineBytes} B apart on they do not`,
+    ],
   };
   return [layouts, matmul, sharing];
 }

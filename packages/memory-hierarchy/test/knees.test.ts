@@ -1,6 +1,6 @@
 import { Rng } from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
-import { detectLevels } from '../src/knees.js';
+import { detectHierarchy, detectLevels } from '../src/knees.js';
 import type { LatencyPoint } from '../src/latency.js';
 import { medianLatency, workingSetSizes } from '../src/latency.js';
 
@@ -116,6 +116,74 @@ describe('detectLevels', () => {
     const unsorted = [good[1]!, good[0]!, good[2]!];
     expect(() => detectLevels(unsorted)).toThrow(
       'working sets must increase, but point 1 (4096 bytes) follows 8192',
+    );
+  });
+});
+
+describe('detectHierarchy', () => {
+  /** The page-by-page chain of a core whose prefetcher hides most of the L1→L2 step (1.5×, not 3×). */
+  const pageLocal = syntheticCurve(
+    [
+      { bytes: 32 * KiB, ns: 2.2 },
+      { bytes: 512 * KiB, ns: 3.3 },
+      { bytes: 8 * MiB, ns: 10 },
+    ],
+    100,
+    'lru',
+    0.03,
+    workingSetSizes(4 * KiB, 1024 * MiB),
+  );
+  /** The random chain of the same core: full steps, plus a TLB miss on every load past 256 KiB (64 pages). */
+  const random = syntheticCurve(
+    [
+      { bytes: 32 * KiB, ns: 2.2 },
+      { bytes: 512 * KiB, ns: 4.7 },
+      { bytes: 8 * MiB, ns: 18 },
+    ],
+    170,
+    'lru',
+    0.03,
+  ).map((p) => ({ bytes: p.bytes, ns: p.bytes > 256 * KiB ? p.ns + 3 : p.ns }));
+  const truth = [32 * KiB, 512 * KiB, 8 * MiB];
+
+  it('keeps a knee the prefetcher hid in one chain when the other shows it, and ends on the page-by-page sizes', () => {
+    const found = detectHierarchy({ pageLocal, random });
+    expect(found.levels.map((l) => Math.log2(l.bytes / truth[l.level - 1]!))).toEqual(
+      truth.map(() => expect.closeTo(0, 0)),
+    );
+    expect(found.beyond.ns).toBeCloseTo(100, -1);
+    // The page-by-page chain alone sees the 1.5× step as a wobble, and its first level is then L2.
+    expect(detectLevels(pageLocal).levels.map((l) => l.bytes)[0]).toBeGreaterThan(256 * KiB);
+  });
+
+  it('a step only the random chain shows (a TLB reach) is not a level', () => {
+    // A page-by-page curve with no L2 at all: the random chain's TLB step at 256 KiB must not be taken for one.
+    const flatter = syntheticCurve(
+      [
+        { bytes: 32 * KiB, ns: 2.2 },
+        { bytes: 8 * MiB, ns: 10 },
+      ],
+      100,
+      'lru',
+      0.03,
+    );
+    const levels = detectHierarchy({ pageLocal: flatter, random }).levels.map((l) => l.bytes);
+    expect(levels).toHaveLength(2);
+    expect(levels[1]).toBeGreaterThan(4 * MiB);
+  });
+
+  it('a page-by-page shelf that the random chain does not confirm is not a level', () => {
+    // Memory 1.5× dearer from 96 MiB on, page by page only (say, page-table pressure the random chain already pays).
+    const wobbly = pageLocal.map((p) => ({ bytes: p.bytes, ns: p.bytes >= 96 * MiB ? p.ns * 1.5 : p.ns }));
+    expect(detectLevels(wobbly, { minRise: 1.3 }).levels).toHaveLength(4);
+    expect(detectHierarchy({ pageLocal: wobbly, random }).levels).toHaveLength(3);
+  });
+
+  it('a plateau the random chain did not measure confirms nothing, and a malformed random chain is named', () => {
+    const short = random.filter((p) => p.bytes <= 4 * MiB);
+    expect(detectHierarchy({ pageLocal, random: short }).levels).toHaveLength(2);
+    expect(() => detectHierarchy({ pageLocal, random: random.slice(0, 2) })).toThrow(
+      'need at least 3 points, got 2',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { Rng } from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
-import { falseSharing } from '../src/false-sharing.js';
+import { falseSharing, falseSharingLineSize } from '../src/false-sharing.js';
 import {
   columnMeanAos,
   columnMeanSoa,
@@ -61,5 +61,31 @@ describe('falseSharing', () => {
   it('names a gap or count it cannot use', async () => {
     await expect(falseSharing(6, 10)).rejects.toThrow('gapBytes must be a multiple of 4 in [4, 4096], got 6');
     await expect(falseSharing(64, 0)).rejects.toThrow('iterations must be a positive integer, got 0');
+  });
+});
+
+describe('falseSharingLineSize', () => {
+  const sweep = (ms: number[]) => ms.map((t, i) => ({ gapBytes: 4 * 2 ** i, iterations: 1, ms: t }));
+
+  it('is the first gap from which on no pair contends', () => {
+    // 4 … 256 bytes apart: contended up to 32, free from 64
+    expect(falseSharingLineSize(sweep([70, 72, 69, 75, 9.8, 9.5, 9.7]))).toBe(64);
+    // 128-byte lines
+    expect(falseSharingLineSize(sweep([70, 72, 69, 75, 71, 9.5, 9.7]))).toBe(128);
+    // a noisy free gap stays free, and a slow outlier past the line does not move it back
+    expect(falseSharingLineSize(sweep([70, 72, 69, 75, 12, 9.5, 9.7]))).toBe(64);
+  });
+
+  it('says it cannot tell when nothing contends or everything does', () => {
+    expect(falseSharingLineSize(sweep([10, 10.2, 9.8, 10.1, 9.9, 10, 10]))).toBeUndefined();
+    expect(falseSharingLineSize(sweep([70, 72, 69, 75, 71, 70, 9.9].slice(0, 6)))).toBeUndefined();
+  });
+
+  it('names input it cannot use', () => {
+    expect(() => falseSharingLineSize(sweep([1]))).toThrow('need at least 2 gaps, got 1');
+    expect(() => falseSharingLineSize(sweep([1, 0]))).toThrow(
+      'gap 8 B has time 0, expected a positive number',
+    );
+    expect(() => falseSharingLineSize([...sweep([2, 1])].reverse())).toThrow('gaps must increase');
   });
 });
