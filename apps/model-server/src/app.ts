@@ -3,7 +3,13 @@ import { type ModelRepository, type ServedModel, ServingError } from '@mle/servi
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
-import { decodeBinaryRequest, decodeInputs, encodeOutput, RequestError } from './protocol.js';
+import {
+  type DecodedRequest,
+  decodeBinaryRequest,
+  decodeInputs,
+  encodeOutput,
+  RequestError,
+} from './protocol.js';
 
 export interface ServerOptions {
   repository: ModelRepository;
@@ -126,7 +132,7 @@ export function createServer(options: ServerOptions): express.Express {
       headerLength === undefined
         ? decodeInputs(req.body)
         : decodeBinaryRequest(req.body as Buffer, Number(headerLength));
-    checkAgainstSignature(model, request.inputs);
+    checkAgainstSignature(model, request);
     const outputs = await model.batcher.infer({
       inputs: model.signature.inputs.map((spec) => request.inputs.find((t) => t.name === spec.name)!),
       deadline: performance.now() + options.requestTimeoutMs,
@@ -203,11 +209,19 @@ function classify(error: unknown): { status: number; message: string; retryAfter
   return { status: 500, message: 'internal error' };
 }
 
-/** Inputs must be the model's, with its datatypes and its non-batch dimensions. */
-function checkAgainstSignature(
-  model: ServedModel,
-  inputs: { name: string; datatype: string; shape: number[] }[],
-): void {
+/**
+ * Inputs must be the model's, with its datatypes and its non-batch dimensions; requested outputs must be the
+ * model's (a server that answered an unknown output with nothing would hide the client's typo).
+ */
+function checkAgainstSignature(model: ServedModel, request: DecodedRequest): void {
+  const { inputs } = request;
+  const outputs = model.signature.outputs.map((s) => s.name);
+  request.outputs?.forEach((name, i) => {
+    if (!outputs.includes(name))
+      throw new RequestError(
+        `outputs[${i}].name: model ${model.name} has no output "${name}" (it has ${outputs.join(', ')})`,
+      );
+  });
   const names = model.signature.inputs.map((s) => s.name);
   for (const t of inputs) {
     if (!names.includes(t.name))

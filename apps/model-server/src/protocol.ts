@@ -104,6 +104,14 @@ export function decodeInputs(body: unknown, binary?: ReadonlyMap<number, TensorV
     const issue = parsed.error.issues[0]!;
     throw new RequestError(`${issue.path.join('.') || 'body'}: ${issue.message}`);
   }
+  firstRepeat(
+    parsed.data.inputs.map((t) => t.name),
+    'inputs',
+  );
+  firstRepeat(
+    (parsed.data.outputs ?? []).map((t) => t.name),
+    'outputs',
+  );
   const inputs = parsed.data.inputs.map((input, i): NamedTensor => {
     const where = `inputs[${i}] (${input.name})`;
     if (!SUPPORTED.includes(input.datatype as Datatype)) {
@@ -131,7 +139,7 @@ export function decodeInputs(body: unknown, binary?: ReadonlyMap<number, TensorV
     }
     if (!input.data)
       throw new RequestError(`${where}.data: missing (or use the binary tensor data extension)`);
-    const flat = Array.isArray(input.data[0]) ? input.data.flat(Number.POSITIVE_INFINITY) : input.data;
+    const flat = flattenData(input.data, input.shape, where);
     const expected = elementCount(input.shape);
     if (flat.length !== expected) {
       throw new RequestError(
@@ -160,6 +168,58 @@ export function decodeInputs(body: unknown, binary?: ReadonlyMap<number, TensorV
     ...(parsed.data.outputs ? { outputs: parsed.data.outputs.map((o) => o.name) } : {}),
     binaryOutput,
   };
+}
+
+/** A name given twice in `field` (inputs or outputs) is an error naming both places. */
+function firstRepeat(names: readonly string[], field: string): void {
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined)
+      throw new RequestError(`${field}[${i}].name: "${name}" is given twice (also ${field}[${first}])`);
+    seen.set(name, i);
+  });
+}
+
+/**
+ * The values of `data` in row-major order. Flat data is taken as it is (its length is checked against the shape by
+ * the caller); nested data must nest exactly as `shape` does. Walked with an explicit stack, so no body, however
+ * deeply nested, can exhaust the call stack: nesting deeper than the shape's rank is refused at that depth.
+ */
+function flattenData(data: readonly unknown[], shape: readonly number[], where: string): readonly unknown[] {
+  if (!data.some(Array.isArray)) return data;
+  const out: unknown[] = [];
+  const stack: { array: readonly unknown[]; next: number }[] = [];
+  const path = () => stack.map((level) => `[${level.next - 1}]`).join('');
+  const enter = (array: readonly unknown[]) => {
+    const depth = stack.length;
+    if (depth >= shape.length)
+      throw new RequestError(
+        `${where}.data${path()}: nested deeper than the ${shape.length} dimensions of shape [${shape}]`,
+      );
+    if (array.length !== shape[depth])
+      throw new RequestError(
+        `${where}.data${path()}: ${array.length} value${array.length === 1 ? '' : 's'} where dimension ${depth} of shape [${shape}] has ${shape[depth]}`,
+      );
+    stack.push({ array, next: 0 });
+  };
+  enter(data);
+  while (stack.length > 0) {
+    const top = stack.at(-1)!;
+    if (top.next === top.array.length) {
+      stack.pop();
+      continue;
+    }
+    const value = top.array[top.next++];
+    const leafLevel = stack.length === shape.length;
+    if (Array.isArray(value) === leafLevel)
+      throw new RequestError(
+        `${where}.data${path()}: ${leafLevel ? 'an array where shape' : 'a value where shape'} [${shape}] puts ${leafLevel ? 'a value' : 'an array'}`,
+      );
+    if (Array.isArray(value)) enter(value);
+    else out.push(value);
+  }
+  return out;
 }
 
 export function encodeOutput(t: NamedTensor) {

@@ -150,6 +150,49 @@ describe('Open Inference Protocol v2 over real HTTP', () => {
     });
   });
 
+  it('refuses nesting that is not the shape, at any depth, without recursing', async () => {
+    const raw = (data: string) =>
+      server.call('/v2/models/tiny/infer', {
+        raw: `{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":${data}}]}`,
+      });
+    // 30,000 levels (60 kB, inside the test server's 64 KiB limit): a recursive flatten overflows its stack.
+    const deep = await raw(`${'['.repeat(30_000)}0${']'.repeat(30_000)}`);
+    expect(deep).toMatchObject({
+      status: 400,
+      json: { error: 'inputs[0] (input).data[0]: 1 value where dimension 1 of shape [1,4] has 4' },
+    });
+    expect(await raw('[[[1],[2],[3],[4]]]')).toMatchObject({
+      status: 400,
+      json: { error: 'inputs[0] (input).data[0][0]: an array where shape [1,4] puts a value' },
+    });
+    expect(await raw('[[1,2,3],[4]]')).toMatchObject({
+      status: 400,
+      json: { error: 'inputs[0] (input).data: 2 values where dimension 0 of shape [1,4] has 1' },
+    });
+    expect(await raw('[1,[2,3],4]')).toMatchObject({
+      status: 400,
+      json: { error: 'inputs[0] (input).data: 3 values where dimension 0 of shape [1,4] has 1' },
+    });
+    expect(await raw('[[1,2,3,4]]')).toMatchObject({ status: 200 });
+  });
+
+  it('refuses an output the model does not have, and a name given twice', async () => {
+    const input = { name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] };
+    const call = (body: unknown) => server.call('/v2/models/tiny/infer', { body });
+    expect(await call({ inputs: [input], outputs: [{ name: 'nope' }] })).toMatchObject({
+      status: 400,
+      json: { error: 'outputs[0].name: model tiny has no output "nope" (it has output)' },
+    });
+    expect(await call({ inputs: [input, input] })).toMatchObject({
+      status: 400,
+      json: { error: 'inputs[1].name: "input" is given twice (also inputs[0])' },
+    });
+    expect(await call({ inputs: [input], outputs: [{ name: 'output' }, { name: 'output' }] })).toMatchObject({
+      status: 400,
+      json: { error: 'outputs[1].name: "output" is given twice (also outputs[0])' },
+    });
+  });
+
   it('never answers 500 and never dies, whatever the body (fast-check)', async () => {
     const value = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null), fc.boolean());
     const tensorArb = fc.record(
@@ -164,19 +207,62 @@ describe('Open Inference Protocol v2 over real HTTP', () => {
       },
       { requiredKeys: [] },
     );
-    const bodyArb = fc.oneof(
-      fc.record({
+    // Names the model has, names it does not, and the same name twice.
+    const outputArb = fc.record({ name: fc.oneof(fc.constant('output'), fc.constant('nope'), fc.string()) });
+    type Request = { inputs: { name?: string }[]; outputs?: { name: string }[] };
+    const repeats = (names: unknown[]) => new Set(names).size !== names.length;
+    /** What the server must refuse whatever else is in the body: a repeated name, an output it does not have. */
+    const refused = (r: Request) => {
+      const outputs = (r.outputs ?? []).map((o) => o.name);
+      return repeats(r.inputs.map((t) => t.name)) || repeats(outputs) || outputs.some((n) => n !== 'output');
+    };
+    const requestArb = fc.record(
+      {
         inputs: fc.array(tensorArb, { maxLength: 3 }),
+        outputs: fc.array(outputArb, { maxLength: 3 }),
         id: fc.option(fc.string(), { nil: undefined }),
+      },
+      { requiredKeys: ['inputs'] },
+    );
+    // Requests the model can answer, and the same with a repeated input or an output it does not have.
+    const validTensor = fc.integer({ min: 1, max: 4 }).chain((rows) =>
+      fc.record({
+        name: fc.constant('input'),
+        shape: fc.constant([rows, 4]),
+        datatype: fc.constant('FP32'),
+        data: fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), {
+          minLength: rows * 4,
+          maxLength: rows * 4,
+        }),
       }),
-      fc.jsonValue(),
-      fc.string(),
+    );
+    const validArb = fc.record(
+      {
+        inputs: fc.array(validTensor, { minLength: 1, maxLength: 2 }),
+        outputs: fc.array(outputArb, { maxLength: 2 }),
+      },
+      { requiredKeys: ['inputs'] },
+    );
+    // Data nested up to 20,000 levels deep around one value, written as text (JSON.stringify itself recurses).
+    const deepArb = fc
+      .tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('0', '1.5', '"x"', 'null', '[]'))
+      .map(
+        ([depth, leaf]) =>
+          `{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":${'['.repeat(depth)}${leaf}${']'.repeat(depth)}}]}`,
+      );
+    // Each case as the text sent and, where the body decides it, the status the server must answer.
+    const caseArb = fc.oneof(
+      validArb.map((r) => ({ raw: JSON.stringify(r), must: refused(r) ? 400 : 200 })),
+      requestArb.map((r) => ({ raw: JSON.stringify(r), must: refused(r) ? 400 : undefined })),
+      deepArb.map((raw) => ({ raw, must: 400 })),
+      fc.jsonValue().map((v) => ({ raw: JSON.stringify(v) ?? 'null', must: undefined })),
+      fc.string().map((raw) => ({ raw, must: undefined })),
     );
     await fc.assert(
-      fc.asyncProperty(bodyArb, async (body) => {
-        const raw = typeof body === 'string' ? body : (JSON.stringify(body) ?? 'null');
+      fc.asyncProperty(caseArb, async ({ raw, must }) => {
         const { status } = await server.call('/v2/models/tiny/infer', { raw });
         expect([200, 400, 404, 413]).toContain(status);
+        if (must !== undefined) expect(status, raw.slice(0, 300)).toBe(must);
       }),
       { numRuns: 300, seed: 7 },
     );
