@@ -17,11 +17,11 @@ import {
   fit,
   Linear,
   manualSeed,
-  mnistArrays,
   ReLU,
   Sequential,
   Softmax,
 } from '@mle/autograd';
+import { mnistArrays } from '@mle/autograd/mnist';
 import { exportModule } from '@mle/onnx';
 import {
   type BenchResult,

@@ -7,17 +7,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  crossEntropy,
-  DataLoader,
-  evaluate,
-  fitMnist,
-  manualSeed,
-  mnistArrays,
-  mnistMlp,
-  Sequential,
-  Softmax,
-} from '@mle/autograd';
+import { crossEntropy, DataLoader, evaluate, manualSeed, Sequential, Softmax } from '@mle/autograd';
+import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
 import { exportModule } from '@mle/onnx';
 import { saveLayersModel, tfjsBackend } from '@mle/serving-core';
 import * as tf from '@tensorflow/tfjs';
@@ -41,7 +32,7 @@ const data = mnistArrays({ image: 'flat' });
 manualSeed(0);
 const mlp = mnistMlp({ dropout: 0.2 });
 fitMnist(mlp, data.train, { epochs, label: 'mnist (autograd)' });
-const accuracy = evaluate(mlp, data.test.x, data.test.y, crossEntropy).accuracy;
+const accuracy = evaluate(mlp, data.test.x, data.test.y, crossEntropy).metrics.accuracy!;
 const served = new Sequential(...mlp.layers, new Softmax());
 mkdirSync(join(root, 'mnist', '1'), { recursive: true });
 writeFileSync(

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Drives the draw-a-digit page the way a person does: paints a 28×28 digit onto the canvas, presses Enter and
 // reads the answer. The page test and the quick-start check (scripts/check-page.ts) both use it.
-import { mnistArrays } from '@mle/autograd';
+import { mnistArrays } from '@mle/autograd/mnist';
 import type { Page } from 'playwright-core';
 
 export interface PageAnswer {

@@ -47,7 +47,7 @@ export async function compareMnist(options: {
   const sessions = { float32: await OnnxSession.create(float32), int8: await OnnxSession.create(int8) };
   const results: BenchResult[] = [];
   try {
-    const ts = evaluate(model, data.test.x, data.test.y, crossEntropy).accuracy;
+    const ts = evaluate(model, data.test.x, data.test.y, crossEntropy).metrics.accuracy!;
     const accuracy = {
       typescript: ts,
       float32: await onnxAccuracy(sessions.float32, data.test.x, data.test.y),

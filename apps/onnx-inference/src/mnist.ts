@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitMnist, loadStateDict, manualSeed, mnistArrays, mnistMlp, saveStateDict } from '@mle/autograd';
+import { loadStateDict, manualSeed, saveStateDict } from '@mle/autograd';
+import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
 
 export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 

@@ -100,7 +100,7 @@ describe('onnx-inference CLI', () => {
     });
   });
 
-  it('`pnpm bench -- --json --quick`: the MNIST MLP three ways, rows as the issue names them', () => {
+  it('`pnpm bench -- --json --quick`: the MNIST MLP three ways, one row per configuration and metric', () => {
     // The documented command, through pnpm: the `--` it passes on must not hide --json.
     const { status, stdout, stderr } = spawnSync(
       'pnpm',

@@ -25,13 +25,12 @@ import {
   crossEntropy,
   DataLoader,
   evaluate,
-  fitMnist,
   type Module,
   manualSeed,
   type Optimizer,
   SGD,
 } from '../src/index.js';
-import { cnn, type MnistArrays, mlp, mnistArrays } from '../src/mnist-models.js';
+import { mnistCnn as cnn, fitMnist, type MnistArrays, mnistMlp as mlp, mnistArrays } from '../src/mnist.js';
 import { registerWasmConvFilterGradient, tfjsCnn, tfjsMlp } from './tfjs-models.js';
 
 const { json, quick } = benchFlags();
@@ -65,7 +64,7 @@ for (const run of runs) {
     epochs: run.epochs,
     label: `ours ${run.name}`,
   }).history;
-  const accuracy = evaluate(model, run.data.test.x, run.data.test.y, crossEntropy).accuracy;
+  const accuracy = evaluate(model, run.data.test.x, run.data.test.y, crossEntropy).metrics.accuracy!;
   record(`mnist ${run.name}`, `ours-${run.name}`, 'test_accuracy', 100 * accuracy, '%');
   record(`mnist ${run.name}`, `ours-${run.name}`, 'epoch_seconds', mean(history.map((r) => r.seconds)), 's');
   log(`ours-${run.name}: ${(100 * accuracy).toFixed(2)}%`);
@@ -150,7 +149,7 @@ for (const [group, variant, make] of ablations) {
       epochs: epochsOf(10),
       label: variant,
     }).history;
-    cache.set(key, 100 * history.at(-1)!.devAccuracy!);
+    cache.set(key, 100 * history.at(-1)!.dev!.accuracy!);
   }
   record(`ablation: ${group}`, variant, 'dev_accuracy', cache.get(key)!, '%');
 }

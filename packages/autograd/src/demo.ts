@@ -8,19 +8,18 @@ import { writeFileSync } from 'node:fs';
 import { MNIST_COLS, MNIST_PIXELS } from '@mle/datasets';
 import { demoFlags, formatTable } from '@mle/report';
 import { argmax } from '@mle/tensor';
+import { learningCurveSvg } from './charts.js';
 import {
   biasVariance,
   confusionMatrix,
   crossEntropy,
   type EpochRecord,
   evaluate,
-  fitMnist,
-  learningCurveSvg,
   type Module,
   manualSeed,
   worstExamples,
 } from './index.js';
-import { cnn, type MnistArrays, mlp, mnistArrays } from './mnist-models.js';
+import { mnistCnn as cnn, fitMnist, type MnistArrays, mnistMlp as mlp, mnistArrays } from './mnist.js';
 
 // Best published MNIST test error, a stand-in for Bayes error: 0.23% (Cireşan, Meier & Schmidhuber, 2012).
 const BASELINE_ERROR = 0.0023;
@@ -43,14 +42,14 @@ async function train(name: string, model: Module, data: ReturnType<typeof mnistA
     onEpoch: (r) => {
       rows.push(r);
       console.log(
-        `epoch ${String(r.epoch).padStart(2)}  train loss ${r.trainLoss.toFixed(4)}  train acc ${pct(r.trainAccuracy)}  dev acc ${pct(r.devAccuracy!)}  ${r.seconds.toFixed(1)} s`,
+        `epoch ${String(r.epoch).padStart(2)}  train loss ${r.trainLoss.toFixed(4)}  train acc ${pct(r.train.accuracy!)}  dev acc ${pct(r.dev!.accuracy!)}  ${r.seconds.toFixed(1)} s`,
       );
     },
   });
   const seconds = (performance.now() - started) / 1000;
   const test = evaluate(model, data.test.x, data.test.y, crossEntropy);
   console.log(
-    `${name}: test accuracy ${pct(test.accuracy)} on ${data.test.y.size} held-out digits, trained in ${seconds.toFixed(0)} s`,
+    `${name}: test accuracy ${pct(test.metrics.accuracy!)} on ${data.test.y.size} held-out digits, trained in ${seconds.toFixed(0)} s`,
   );
   const svg = await learningCurveSvg(result.history, `${name} on MNIST: error per epoch`);
   // The committed charts come from the full run only.
@@ -83,8 +82,8 @@ console.log(
           name === 'MLP' ? flat.train.x : grid.train.x,
           (name === 'MLP' ? flat : grid).train.y,
           crossEntropy,
-        ).accuracy;
-      const devErr = 1 - r.history.at(-1)!.devAccuracy!;
+        ).metrics.accuracy!;
+      const devErr = 1 - r.history.at(-1)!.dev!.accuracy!;
       const bv = biasVariance({ trainError: trainErr, devError: devErr, baselineError: BASELINE_ERROR });
       return [
         name as string,

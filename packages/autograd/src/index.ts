@@ -1,5 +1,3 @@
-import './methods.js';
-
 export { type Batch, DataLoader } from './data.js';
 export {
   type BiasVariance,
@@ -9,7 +7,6 @@ export {
   worstExamples,
 } from './diagnostics.js';
 export { type GradcheckResult, gradcheck } from './gradcheck.js';
-export { cnn as mnistCnn, fitMnist, type MnistArrays, mlp as mnistMlp, mnistArrays } from './mnist-models.js';
 export {
   bceWithLogits,
   type Conv2dOptions,
@@ -51,15 +48,17 @@ export { clipGradNorm, Optimizer } from './optim/optimizer.js';
 export { Adam, type AdamOptions, AdamW, RMSProp, SGD } from './optim/optimizers.js';
 export { CosineAnnealingLR, LinearWarmup, LRScheduler, StepLR } from './optim/schedules.js';
 export { loadStateDict, saveStateDict } from './serialize.js';
-export { isGradEnabled, noGrad, Tensor } from './tensor.js';
+export { type BackwardOptions, isGradEnabled, noGrad, Tensor } from './tensor.js';
 export {
+  accuracy,
   type EpochRecord,
   type Evaluation,
   evaluate,
   type FitOptions,
   type FitResult,
   fit,
+  isClassification,
   type LossFn,
-  learningCurveSvg,
+  type Metric,
   TrainingError,
 } from './train.js';

@@ -119,10 +119,12 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
   });
 }
 
-/** x^p for a constant exponent p. */
+/** x^p for a constant exponent p. d/dx = p·x^(p−1), and 0 for p = 0 (where p·x^(p−1) would be 0·∞ at x = 0). */
 export function pow(x: Tensor, p: number): Tensor {
   const out = T.pow(x.value, p);
-  return Tensor.fromOp('pow', out, [x], (g) => [T.mul(g, T.mul(T.pow(x.value, p - 1), p))]);
+  return Tensor.fromOp('pow', out, [x], (g) => [
+    p === 0 ? T.zeros([...g.shape], g.dtype) : T.mul(g, T.mul(T.pow(x.value, p - 1), p)),
+  ]);
 }
 
 /** NumPy matmul semantics, batch axes broadcast; 1-D operands become a row (a) or column (b) and are squeezed back. */
@@ -172,13 +174,34 @@ export const minimum = (a: Input, b: Input): Tensor => {
   return neg(maximum(neg(asTensor(a, like)), neg(asTensor(b, like))));
 };
 
-/** Population variance, composed from differentiable ops. */
-export function variance(x: Tensor, options: ReduceOptions = {}): Tensor {
-  const centred = sub(x, mean(x, { axis: options.axis, keepdims: true }));
-  return mean(mul(centred, centred), options);
+export interface VarianceOptions extends ReduceOptions {
+  /** Delta degrees of freedom: divide by N − ddof. 0 (population) by default, as NumPy; PyTorch's default is 1. */
+  ddof?: number;
 }
 
-export const std = (x: Tensor, options: ReduceOptions = {}): Tensor => sqrt(variance(x, options));
+/** Variance over `axis` (all axes by default), composed from differentiable ops. */
+export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
+  checkOptions('variance', options, ['axis', 'keepdims', 'ddof']);
+  const { ddof = 0, ...reduce } = options;
+  const centred = sub(x, mean(x, { axis: reduce.axis, keepdims: true }));
+  const squares = sum(mul(centred, centred), reduce);
+  const n = x.size / squares.size;
+  if (!(Number.isInteger(ddof) && ddof >= 0) || n - ddof <= 0)
+    throw new RangeError(`variance: ${n} elements with ddof ${ddof} leave no degrees of freedom`);
+  return div(squares, n - ddof);
+}
+
+export const std = (x: Tensor, options: VarianceOptions = {}): Tensor => sqrt(variance(x, options));
+
+/**
+ * Refuses an option the function does not implement: a caller who asks for `dilation` or `ddof` and silently gets
+ * a different computation would never find out.
+ */
+export function checkOptions(where: string, options: object, supported: readonly string[]): void {
+  for (const key of Object.keys(options))
+    if (!supported.includes(key))
+      throw new TypeError(`${where}: option "${key}" is not supported (supported: ${supported.join(', ')})`);
+}
 
 export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
   const out = T.logsumexp(x.value, options);

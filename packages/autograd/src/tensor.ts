@@ -1,4 +1,7 @@
-import { type DType, type NDArray, ones, type Shape } from '@mle/tensor';
+import { type DType, NDArray, ones, type ReduceOptions, type Shape, type SliceSpec } from '@mle/tensor';
+// ops.ts builds on Tensor and Tensor's methods call ops.ts: neither module touches the other while it is being
+// evaluated (only inside functions), so the two load correctly in either order.
+import * as ops from './ops.js';
 
 let gradEnabled = true;
 
@@ -24,6 +27,24 @@ interface GradFn {
 }
 
 /**
+ * What a GradFn becomes once a backward pass has released it: the op's name only. Its inputs and the values its
+ * backward rule saved are dropped, so they can be freed; the tensor stays a non-leaf, as in PyTorch.
+ */
+interface ReleasedGradFn {
+  readonly name: string;
+  readonly released: true;
+}
+
+export interface BackwardOptions {
+  /** ∂L/∂this; needed unless this is a scalar (which seeds with 1). */
+  grad?: NDArray;
+  /** Keep the graph, so that a later backward() may pass through it again (PyTorch's retain_graph). */
+  retainGraph?: boolean;
+}
+
+const isReleased = (fn: GradFn | ReleasedGradFn): fn is ReleasedGradFn => 'released' in fn;
+
+/**
  * A node of the computation graph: an NDArray value, and, when it depends on something that requires a
  * gradient, the GradFn that made it. `backward()` walks the graph once in reverse topological order.
  */
@@ -33,7 +54,7 @@ export class Tensor {
   /** ∂L/∂this after backward(); accumulated across calls until zeroed (as PyTorch's .grad). Leaves only. */
   grad: NDArray | null = null;
   readonly requiresGrad: boolean;
-  private gradFn: GradFn | null;
+  private gradFn: GradFn | ReleasedGradFn | null;
 
   constructor(value: NDArray, options: { requiresGrad?: boolean } = {}) {
     this._value = value;
@@ -93,11 +114,13 @@ export class Tensor {
   }
 
   /**
-   * Reverse-mode differentiation from this tensor. A scalar seeds with 1; otherwise pass ∂L/∂this.
-   * Leaf tensors that require a gradient accumulate into `.grad`; the graph is then released (as PyTorch
-   * without retain_graph) so the memory of a training step does not outlive it.
+   * Reverse-mode differentiation from this tensor. A scalar seeds with 1; otherwise pass ∂L/∂this (`grad`, or the
+   * NDArray itself). Leaf tensors that require a gradient accumulate into `.grad`. The graph is then released (as
+   * PyTorch without retain_graph) so the memory of a training step does not outlive it; a second backward through
+   * a released part is an error, unless the first one was called with `retainGraph: true`.
    */
-  backward(grad?: NDArray): void {
+  backward(options: BackwardOptions | NDArray = {}): void {
+    const { grad, retainGraph = false } = options instanceof NDArray ? { grad: options } : options;
     if (!this.requiresGrad)
       throw new Error('backward: this tensor does not require a gradient (no input of it does)');
     if (grad === undefined && this.size !== 1) {
@@ -118,7 +141,7 @@ export class Tensor {
       const g = grads.get(node);
       grads.delete(node);
       if (!g) continue;
-      const fn = node.gradFn;
+      const fn = node.gradFn as GradFn | null; // topologicalOrder refused released ones
       if (!fn) {
         node.grad = node.grad ? addInPlace(node.grad, g) : g.clone();
         continue;
@@ -141,8 +164,83 @@ export class Tensor {
         owned.add(sum);
         grads.set(input, addInPlace(sum, ig));
       });
-      node.gradFn = null;
     }
+    if (!retainGraph) {
+      for (const node of order) if (node.gradFn) node.gradFn = { name: node.gradFn.name, released: true };
+    }
+  }
+
+  add(other: ops.Input): Tensor {
+    return ops.add(this, other);
+  }
+  sub(other: ops.Input): Tensor {
+    return ops.sub(this, other);
+  }
+  mul(other: ops.Input): Tensor {
+    return ops.mul(this, other);
+  }
+  div(other: ops.Input): Tensor {
+    return ops.div(this, other);
+  }
+  pow(exponent: number): Tensor {
+    return ops.pow(this, exponent);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  gelu(options?: { approximate?: 'none' | 'tanh' }): Tensor {
+    return ops.gelu(this, options);
+  }
+  matmul(other: Tensor): Tensor {
+    return ops.matmul(this, other);
+  }
+  sum(options?: ReduceOptions): Tensor {
+    return ops.sum(this, options);
+  }
+  mean(options?: ReduceOptions): Tensor {
+    return ops.mean(this, options);
+  }
+  max(options?: ReduceOptions): Tensor {
+    return ops.max(this, options);
+  }
+  softmax(axis?: number): Tensor {
+    return ops.softmax(this, axis);
+  }
+  logSoftmax(axis?: number): Tensor {
+    return ops.logSoftmax(this, axis);
+  }
+  reshape(...shape: number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  transpose(...axes: number[]): Tensor {
+    return ops.transpose(this, ...axes);
+  }
+  slice(...specs: SliceSpec[]): Tensor {
+    return ops.slice(this, ...specs);
+  }
+  get T(): Tensor {
+    return ops.transpose(this);
   }
 
   toString(): string {
@@ -150,7 +248,10 @@ export class Tensor {
   }
 }
 
-/** Every tensor reachable from `root` through GradFns, each after all that depend on it (iterative DFS). */
+/**
+ * Every tensor reachable from `root` through GradFns, each after all that depend on it (iterative DFS). Refuses a
+ * graph that passes through a released GradFn before any gradient is accumulated.
+ */
 function topologicalOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
@@ -164,7 +265,12 @@ function topologicalOrder(root: Tensor): Tensor[] {
     if (visited.has(node)) continue;
     visited.add(node);
     stack.push([node, true]);
-    const fn = (node as unknown as { gradFn: GradFn | null }).gradFn;
+    const fn = (node as unknown as { gradFn: GradFn | ReleasedGradFn | null }).gradFn;
+    if (fn && isReleased(fn))
+      throw new Error(
+        `backward: the graph through ${fn.name} was released by an earlier backward(); ` +
+          'to backward through it again, call the first backward({ retainGraph: true })',
+      );
     for (const input of fn?.inputs ?? [])
       if (input.requiresGrad && !visited.has(input)) stack.push([input, false]);
   }

@@ -1,4 +1,4 @@
-import { createProgress, lineChartSvg } from '@mle/report';
+import { createProgress } from '@mle/report';
 import type { NDArray } from '@mle/tensor';
 import * as T from '@mle/tensor';
 import type { DataLoader } from './data.js';
@@ -9,13 +9,38 @@ import { noGrad, Tensor } from './tensor.js';
 
 export type LossFn = (output: Tensor, targets: NDArray) => Tensor;
 
+/**
+ * A figure of merit over a batch: the mean over its rows of some per-row score (fit and evaluate weight each
+ * batch by its rows, so the epoch figure is the mean over all rows).
+ */
+export type Metric = (outputs: NDArray, targets: NDArray) => number;
+
+/** The share of rows whose highest output is the target class: outputs [N, classes], targets [N] class ids. */
+export const accuracy: Metric = (outputs, targets) => countCorrect(outputs, targets) / targets.shape[0]!;
+
+/**
+ * Targets that are class ids (a vector of integers beside outputs [N, classes]): the task fit and evaluate
+ * measure accuracy for when no metrics are given. Anything else (a regression's float targets) gets only the loss.
+ */
+export function isClassification(outputs: NDArray, targets: NDArray): boolean {
+  return (
+    targets.dtype === 'int32' &&
+    targets.shape.length === 1 &&
+    outputs.shape.length === 2 &&
+    outputs.shape[0] === targets.shape[0]
+  );
+}
+
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
-  /** Accuracy over the epoch's batches as they were trained (a running figure, as Keras reports). */
-  trainAccuracy: number;
+  /**
+   * Each metric over the epoch's batches as they were trained (a running figure, as Keras reports): the given
+   * metrics, or `accuracy` when the targets are class ids and none were given.
+   */
+  train: Record<string, number>;
   devLoss?: number;
-  devAccuracy?: number;
+  dev?: Record<string, number>;
   lr: number;
   seconds: number;
 }
@@ -33,6 +58,8 @@ export interface FitOptions {
   clipNorm?: number;
   /** Stop when dev loss has not improved by minDelta for `patience` epochs, and restore the best weights. */
   earlyStopping?: { patience: number; minDelta?: number };
+  /** Metrics to report per epoch, by name; by default `{ accuracy }` when the targets are class ids, else none. */
+  metrics?: Record<string, Metric>;
   /** Progress bar label (the bar shows on a terminal only). */
   label?: string;
   onEpoch?: (record: EpochRecord) => void;
@@ -66,7 +93,7 @@ export function fit(options: FitOptions): FitResult {
       const started = performance.now();
       model.train();
       let lossSum = 0;
-      let correct = 0;
+      const sums: Record<string, number> = {};
       let seen = 0;
       let step = 0;
       for (const batch of train) {
@@ -86,20 +113,21 @@ export function fit(options: FitOptions): FitResult {
         const n = batch.x.shape[0]!;
         lossSum += l * n;
         seen += n;
-        correct += countCorrect(output.value, batch.y);
+        for (const [name, metric] of Object.entries(metricsFor(options.metrics, output.value, batch.y)))
+          sums[name] = (sums[name] ?? 0) + metric(output.value, batch.y) * n;
         progress.increment(1, { epoch, loss: (lossSum / seen).toFixed(4) });
       }
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / seen,
-        trainAccuracy: correct / seen,
+        train: Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / seen])),
         lr: optimizer.lr,
         seconds: 0,
       };
       if (dev) {
-        const result = evaluate(model, dev.x, dev.y, loss);
+        const result = evaluate(model, dev.x, dev.y, loss, { metrics: options.metrics });
         record.devLoss = result.loss;
-        record.devAccuracy = result.accuracy;
+        record.dev = result.metrics;
       }
       options.scheduler?.step();
       record.seconds = (performance.now() - started) / 1000;
@@ -124,13 +152,21 @@ export function fit(options: FitOptions): FitResult {
 
 export interface Evaluation {
   loss: number;
-  accuracy: number;
+  /** The given metrics, or `accuracy` when the targets are class ids and none were given. */
+  metrics: Record<string, number>;
   /** Model outputs for every row, [N, classes]. */
   logits: NDArray;
 }
 
-/** Loss, accuracy and outputs over a whole set, in eval mode without a graph, in batches. */
-export function evaluate(model: Module, x: NDArray, y: NDArray, loss: LossFn, batchSize = 500): Evaluation {
+/** Loss, metrics and outputs over a whole set, in eval mode without a graph, in batches. */
+export function evaluate(
+  model: Module,
+  x: NDArray,
+  y: NDArray,
+  loss: LossFn,
+  options: { batchSize?: number; metrics?: Record<string, Metric> } = {},
+): Evaluation {
+  const { batchSize = 500 } = options;
   const wasTraining = model.training;
   model.eval();
   try {
@@ -145,11 +181,25 @@ export function evaluate(model: Module, x: NDArray, y: NDArray, loss: LossFn, ba
         parts.push(out.value);
       }
       const logits = T.concat(parts, 0);
-      return { loss: lossSum / n, accuracy: countCorrect(logits, y) / n, logits };
+      const metrics = Object.fromEntries(
+        Object.entries(metricsFor(options.metrics, logits, y)).map(([name, metric]) => [
+          name,
+          metric(logits, y),
+        ]),
+      );
+      return { loss: lossSum / n, metrics, logits };
     });
   } finally {
     model.train(wasTraining);
   }
+}
+
+function metricsFor(
+  given: Record<string, Metric> | undefined,
+  outputs: NDArray,
+  targets: NDArray,
+): Record<string, Metric> {
+  return given ?? (isClassification(outputs, targets) ? { accuracy } : {});
 }
 
 function countCorrect(logits: NDArray, labels: NDArray): number {
@@ -162,22 +212,4 @@ function countCorrect(logits: NDArray, labels: NDArray): number {
 
 function snapshot(model: Module): Map<string, NDArray> {
   return new Map([...model.stateDict()].map(([k, v]) => [k, v.clone()]));
-}
-
-/** Loss and accuracy per epoch, train against dev, as an SVG document. */
-export async function learningCurveSvg(history: readonly EpochRecord[], title: string): Promise<string> {
-  const series = (name: string, pick: (r: EpochRecord) => number | undefined) => ({
-    name,
-    points: history.flatMap((r) => (pick(r) === undefined ? [] : [{ x: r.epoch, y: pick(r)! }])),
-  });
-  const lines = [
-    series('train error %', (r) => 100 * (1 - r.trainAccuracy)),
-    series('dev error %', (r) => (r.devAccuracy === undefined ? undefined : 100 * (1 - r.devAccuracy))),
-  ].filter((s) => s.points.length > 0);
-  return lineChartSvg({
-    title,
-    x: { label: 'epoch', format: 'd' },
-    y: { label: 'error (%)', log: true },
-    series: lines,
-  });
 }

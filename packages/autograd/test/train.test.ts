@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as T from '@mle/tensor';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { learningCurveSvg } from '../src/charts.js';
 import {
   Adam,
   BatchNorm1d,
@@ -15,7 +16,6 @@ import {
   evaluate,
   fit,
   Linear,
-  learningCurveSvg,
   loadStateDict,
   manualSeed,
   mseLoss,
@@ -68,9 +68,40 @@ describe('fit', () => {
     };
     const history = once();
     expect(history.length).toBe(15);
-    expect(history.at(-1)!.devAccuracy!).toBeGreaterThan(0.85);
+    expect(history.at(-1)!.dev!.accuracy!).toBeGreaterThan(0.85);
+    expect(Object.keys(history.at(-1)!.train)).toEqual(['accuracy']);
     expect(history.at(-1)!.trainLoss).toBeLessThan(history[0]!.trainLoss);
     expect(once().map((r) => r.trainLoss)).toEqual(history.map((r) => r.trainLoss));
+  });
+
+  it('metrics come from the task: none for a regression unless given, and given metrics for train and dev', () => {
+    const rng = new T.Rng(5);
+    const x = rng.normal([64, 3], 0, 1, 'float64');
+    const y = T.add(T.matmul(x, T.array([[1], [-2], [0.5]], 'float64')), 0.1);
+    const regression = (metrics?: Parameters<typeof fit>[0]['metrics']) => {
+      manualSeed(1);
+      const model = new Linear(3, 1).to('float64');
+      return fit({
+        model,
+        optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+        loss: (out, target) => mseLoss(out, new Tensor(target)),
+        train: new DataLoader(x, y, { batchSize: 16, seed: 1 }),
+        dev: { x, y },
+        epochs: 3,
+        metrics,
+      }).history;
+    };
+    // Float targets are not classes: no accuracy (it used to report 0 for every regression).
+    const plain = regression().at(-1)!;
+    expect(plain.train).toEqual({});
+    expect(plain.dev).toEqual({});
+    // A mean absolute error, computed independently over the dev set from the model's own outputs.
+    const mae = (out: T.NDArray, target: T.NDArray) => T.mean(T.abs(T.sub(out, target))).item();
+    const history = regression({ mae });
+    const last = history.at(-1)!;
+    expect(Object.keys(last.train)).toEqual(['mae']);
+    expect(last.dev!.mae!).toBeLessThan(history[0]!.dev!.mae!);
+    expect(last.dev!.mae!).toBeGreaterThan(0);
   });
 
   it('stops early when dev loss stalls and restores the best weights', () => {
@@ -251,12 +282,31 @@ describe('structuring ML projects', () => {
   it('draws a learning curve as a well-formed SVG', async () => {
     const svg = await learningCurveSvg(
       [
-        { epoch: 1, trainLoss: 1, trainAccuracy: 0.8, devLoss: 1, devAccuracy: 0.78, lr: 1, seconds: 1 },
-        { epoch: 2, trainLoss: 0.5, trainAccuracy: 0.9, devLoss: 0.6, devAccuracy: 0.88, lr: 1, seconds: 1 },
+        {
+          epoch: 1,
+          trainLoss: 1,
+          train: { accuracy: 0.8 },
+          devLoss: 1,
+          dev: { accuracy: 0.78 },
+          lr: 1,
+          seconds: 1,
+        },
+        {
+          epoch: 2,
+          trainLoss: 0.5,
+          train: { accuracy: 0.9 },
+          devLoss: 0.6,
+          dev: { accuracy: 0.88 },
+          lr: 1,
+          seconds: 1,
+        },
       ],
       'curve',
     );
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).toContain('dev error %');
+    await expect(
+      learningCurveSvg([{ epoch: 1, trainLoss: 1, train: {}, lr: 1, seconds: 1 }], 'regression'),
+    ).rejects.toThrow('the history has no accuracy');
   });
 });

@@ -11,8 +11,6 @@ import {
   MaxPool2d,
   Module,
   manualSeed,
-  mnistCnn,
-  mnistMlp,
   noGrad,
   ReLU,
   Sequential,
@@ -21,6 +19,7 @@ import {
   Tanh,
   Tensor,
 } from '@mle/autograd';
+import { mnistCnn, mnistMlp } from '@mle/autograd/mnist';
 import * as T from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportModule, OnnxSession, readModel } from '../src/index.js';

@@ -1,4 +1,5 @@
-import { crossEntropy, evaluate, fitMnist, Linear, manualSeed, mnistArrays, mnistMlp } from '@mle/autograd';
+import { crossEntropy, evaluate, Linear, manualSeed } from '@mle/autograd';
+import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
 import * as T from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportModule, OnnxSession, quantizeColumns, quantizeDynamicInt8, readModel } from '../src/index.js';
@@ -30,7 +31,7 @@ describe('quantizeDynamicInt8', () => {
     manualSeed(0);
     const model = mnistMlp({ dropout: 0.2 });
     fitMnist(model, data.train, { epochs: 3 });
-    const ours = evaluate(model, data.test.x, data.test.y, crossEntropy).accuracy;
+    const ours = evaluate(model, data.test.x, data.test.y, crossEntropy).metrics.accuracy!;
     const float32 = exportModule(model, data.test.x.slice({ stop: 2 }));
     const { bytes: int8, report } = quantizeDynamicInt8(float32);
     expect(await accuracy(float32, data.test.x, data.test.y)).toBe(ours);

@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 export interface Axis {
   label: string;
@@ -162,7 +161,12 @@ function checkValue(title: string, where: string, value: number, log = false): v
     throw new Error(`chart "${title}": ${where} is ${value}, a log axis needs positive values`);
 }
 
+/**
+ * Vega and Vega-Lite are loaded on the first chart, not with the package: code that imports @mle/report for its
+ * tables, progress bars or bench helpers does not load a chart renderer (and its d3 tree) it never uses.
+ */
 async function render(spec: TopLevelSpec): Promise<string> {
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -1,3 +1,4 @@
+import stdlibErf from '@stdlib/math-base-special-erf';
 import { allocate, type DType, floatResult, isFloat, type TypedArray } from './dtype.js';
 import { forEachRow, planWalk } from './iterate.js';
 import { NDArray } from './ndarray.js';
@@ -117,30 +118,11 @@ export const greaterEqual = binary('greaterEqual', {
 });
 
 /**
- * erf to within 1.2e-7 everywhere (Numerical Recipes' erfc Chebyshev fit): exact to float32 precision,
- * which is the precision GELU is computed in here.
+ * The error function, accurate to float64 (stdlib's implementation of FreeBSD's msun erf, a few ulp), so that
+ * GELU in float64 is exact to float64 too and the float32 result is the correctly rounded float64 one.
  */
 export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const erfc =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - erfc : erfc - 1;
+  return stdlibErf(x);
 }
 
 interface UnarySpec {

@@ -17,6 +17,7 @@ export interface Conv2dOptions {
  * matmuls and col2im, which scatters the column gradients back onto the overlapping windows.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  ops.checkOptions('conv2d', options, ['stride', 'padding']);
   const { stride = 1, padding = 0 } = options;
   if (x.shape.length !== 4)
     throw new RangeError(`conv2d: input must be [N, C, H, W], got ${shapeText(x.shape)}`);

@@ -11,7 +11,11 @@ export abstract class Optimizer {
   protected readonly params: readonly Parameter[];
   /** Per-parameter state arrays (momentum, squared averages), created on first use. */
   private readonly state = new Map<Parameter, Map<string, Float64Array>>();
-  protected stepCount = 0;
+  /**
+   * Steps taken per parameter: only a step in which the parameter had a gradient counts, as PyTorch's
+   * state['step'], so a parameter that sat out some steps gets its own bias correction.
+   */
+  private readonly steps = new Map<Parameter, number>();
 
   constructor(params: Iterable<Parameter>, lr: number) {
     this.params = [...params];
@@ -26,20 +30,22 @@ export abstract class Optimizer {
   }
 
   step(): void {
-    this.stepCount++;
     for (const p of this.params) {
       if (!p.grad) continue;
+      const step = (this.steps.get(p) ?? 0) + 1;
+      this.steps.set(p, step);
       const value = p.value.data;
       const grad = p.grad.contiguous().toTypedArray();
-      this.update(value, grad, (name) => this.buffer(p, name, value.length));
+      this.update(value, grad, (name) => this.buffer(p, name, value.length), step);
     }
   }
 
-  /** Updates one parameter's values in place from its gradient. */
+  /** Updates one parameter's values in place from its gradient; `step` counts this parameter's steps from 1. */
   protected abstract update(
     value: TypedArray,
     grad: TypedArray,
     buffer: (name: string) => Float64Array,
+    step: number,
   ): void;
 
   private buffer(p: Parameter, name: string, length: number): Float64Array {

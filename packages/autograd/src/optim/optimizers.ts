@@ -72,13 +72,18 @@ export class Adam extends Optimizer {
     return false;
   }
 
-  protected update(value: TypedArray, grad: TypedArray, buffer: (name: string) => Float64Array): void {
+  protected update(
+    value: TypedArray,
+    grad: TypedArray,
+    buffer: (name: string) => Float64Array,
+    step: number,
+  ): void {
     const { betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = this.options;
     const [b1, b2] = betas;
     const m = buffer('m');
     const v = buffer('v');
-    const c1 = 1 - b1 ** this.stepCount;
-    const c2 = 1 - b2 ** this.stepCount;
+    const c1 = 1 - b1 ** step;
+    const c2 = 1 - b2 ** step;
     const decoupled = this.decoupled();
     for (let i = 0; i < value.length; i++) {
       let theta = value[i]!;

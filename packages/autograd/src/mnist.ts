@@ -1,3 +1,5 @@
+// @mle/autograd/mnist: the MNIST recipe the demo, the bench and the apps share (it loads @mle/datasets, which the
+// library does not).
 import { loadMnist, MNIST_PIXELS } from '@mle/datasets';
 import { fromTypedArray, type NDArray } from '@mle/tensor';
 import { DataLoader } from './data.js';
@@ -8,8 +10,8 @@ import type { Optimizer } from './optim/optimizer.js';
 import { Adam } from './optim/optimizers.js';
 import { type FitOptions, type FitResult, fit } from './train.js';
 
-/** The demo's and bench's two models, as the issue specifies them. */
-export const mlp = (options: { hidden?: number; dropout?: number; batchNorm?: boolean } = {}) => {
+/** The demo's and bench's two models: an MLP (784 → hidden → 10) and a LeNet-style CNN. */
+export const mnistMlp = (options: { hidden?: number; dropout?: number; batchNorm?: boolean } = {}) => {
   const hidden = options.hidden ?? 128;
   return new Sequential(
     new Linear(MNIST_PIXELS, hidden),
@@ -21,7 +23,7 @@ export const mlp = (options: { hidden?: number; dropout?: number; batchNorm?: bo
 };
 
 /** LeNet-style: conv 5×5 ×8 → pool → conv 5×5 ×16 → pool → 64 → 10. */
-export const cnn = () =>
+export const mnistCnn = () =>
   new Sequential(
     new Conv2d(1, 8, 5),
     new ReLU(),
