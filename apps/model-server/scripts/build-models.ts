@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { crossEntropy, DataLoader, evaluate, manualSeed, Sequential, Softmax } from '@mle/autograd';
 import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
 import { exportModule } from '@mle/onnx';
-import { saveLayersModel, tfjsBackend } from '@mle/serving-core';
+import { saveLayersModel, tfjsBackend } from '@mle/serving-core/tfjs';
 import * as tf from '@tensorflow/tfjs';
 
 const root = process.argv[2] ?? fileURLToPath(new URL('../models', import.meta.url));

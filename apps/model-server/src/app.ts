@@ -40,16 +40,18 @@ const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.u
  */
 export function createServer(options: ServerOptions): express.Express {
   const { repository, logger, metrics } = options;
+  // Deadlines are compared by the batchers on the repository's clock, so they are set on it too.
+  const { clock } = repository;
   const app = express();
   app.disable('x-powered-by');
   let nextId = 0;
 
   app.use((req, res, next) => {
     const id = (req.headers['x-request-id'] as string | undefined) ?? `r${++nextId}`;
-    const started = performance.now();
+    const started = clock.now();
     res.setHeader('x-request-id', id);
     res.on('finish', () => {
-      const ms = performance.now() - started;
+      const ms = clock.now() - started;
       const route = (res.locals.route as string | undefined) ?? 'other';
       const model = (res.locals.model as string | undefined) ?? '';
       metrics.requests.inc({ route, model, status: res.statusCode });
@@ -135,7 +137,7 @@ export function createServer(options: ServerOptions): express.Express {
     checkAgainstSignature(model, request);
     const outputs = await model.batcher.infer({
       inputs: model.signature.inputs.map((spec) => request.inputs.find((t) => t.name === spec.name)!),
-      deadline: performance.now() + options.requestTimeoutMs,
+      deadline: clock.now() + options.requestTimeoutMs,
     });
     const wanted = request.outputs;
     const selected = wanted ? outputs.filter((o) => wanted.includes(o.name)) : outputs;

@@ -8,6 +8,7 @@ import { ModelRepository } from '@mle/serving-core';
 import { pino } from 'pino';
 import { createServer } from './app.js';
 import { createMetrics } from './metrics.js';
+import { servedRuntimes } from './runtimes.js';
 import { settingsFromEnv } from './settings.js';
 
 const settings = settingsFromEnv();
@@ -16,6 +17,7 @@ let repository: ModelRepository | undefined;
 const metrics = createMetrics(() => repository);
 repository = new ModelRepository({
   root: settings.MODEL_REPOSITORY,
+  runtimes: servedRuntimes,
   pollMs: settings.POLL_MS,
   log: (event, fields) => logger.info(fields, event),
   onBatch: (model, rows) => metrics.batchSize.observe({ model }, rows),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ModelRuntime, NamedTensor } from '@mle/serving-core';
+import { FakeClock, type ModelRuntime, type NamedTensor } from '@mle/serving-core';
 import { describe, expect, it, vi } from 'vitest';
 import { inferBody, startServer, tinyRepository } from './helpers.js';
 
@@ -41,9 +41,13 @@ function heldRuntime() {
 describe('admission control', () => {
   it('a full queue answers 503 with Retry-After; a request past its deadline answers 504', async () => {
     const held = heldRuntime();
+    // The server sets deadlines on the repository's clock, the one its batchers compare them on: time moves
+    // only when the test says so.
+    const clock = new FakeClock();
     const server = await startServer(tinyRepository({ maxBatchSize: 1, queue: 1, delayUs: 0 }), {
       runtime: () => held.runtime,
       requestTimeoutMs: 50,
+      clock,
     });
     const body = inferBody([[1, 2, 3, 4]]);
     const first = server.call('/v2/models/tiny/infer', { body }); // runs, held
@@ -55,12 +59,12 @@ describe('admission control', () => {
     expect(third.status).toBe(503);
     expect(third.headers.get('retry-after')).toBe('1');
     expect(third.json.error).toBe('model tiny: queue full (1 requests waiting); retry later');
-    await new Promise((r) => setTimeout(r, 60)); // the queued request's 50 ms deadline passes (a sleep only runs long)
+    clock.advance(60); // the queued request's 50 ms deadline passes
     held.release();
     expect((await first).status).toBe(200);
     const late = await second;
     expect(late.status).toBe(504);
-    expect(late.json.error).toMatch(/^model tiny: deadline passed after \d+ ms in the queue$/);
+    expect(late.json.error).toBe('model tiny: deadline passed after 60 ms in the queue');
     await server.close();
   });
 

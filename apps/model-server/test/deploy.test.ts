@@ -27,7 +27,17 @@ describe('Dockerfile', () => {
     const sources = lines.indexOf('COPY /repo/out/full/ .'); // the --from flag is not part of the arguments
     expect(install).toBeGreaterThan(-1);
     expect(install).toBeLessThan(sources);
-    expect(lines.some((l) => l.startsWith('RUN pnpm install --frozen-lockfile --prod'))).toBe(true);
+    // The runtime stage: the server's production closure only, no training, dataset or chart package.
+    const runner = lines.slice(lines.findIndex((l) => / AS runner$/.test(l)));
+    expect(
+      runner.some((l) => l.includes('--prod') && l.includes('--filter-prod "@mle/model-server..."')),
+    ).toBe(true);
+    const copied = runner.flatMap((l) => l.match(/packages\/[a-z-]+/g) ?? []);
+    expect([...new Set(copied)].sort()).toEqual([
+      'packages/onnx-runtime',
+      'packages/serving-core',
+      'packages/tensor',
+    ]);
     expect(lines).toContain('USER node');
     expect(lines.find((l) => l.startsWith('HEALTHCHECK'))).toContain('/v2/health/ready');
   });

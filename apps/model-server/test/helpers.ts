@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Linear, manualSeed, Sequential, Softmax } from '@mle/autograd';
 import { exportModule } from '@mle/onnx';
-import { ModelRepository, type ModelRuntime } from '@mle/serving-core';
+import { type Clock, ModelRepository, type ModelRuntime } from '@mle/serving-core';
 import * as T from '@mle/tensor';
 import { pino } from 'pino';
 import { createServer } from '../src/app.js';
 import { createMetrics } from '../src/metrics.js';
+import { servedRuntimes } from '../src/runtimes.js';
 
 export const scratch = mkdtempSync(join(tmpdir(), 'mle-model-server-'));
 
@@ -65,6 +66,8 @@ export async function startServer(
     requestTimeoutMs?: number;
     maxBodyBytes?: number;
     runtime?: () => ModelRuntime;
+    /** The repository's clock, which the server's deadlines follow too. */
+    clock?: Clock;
     webRoot?: string;
   } = {},
 ): Promise<TestServer> {
@@ -73,7 +76,8 @@ export async function startServer(
   repository = new ModelRepository({
     root,
     pollMs: 0,
-    ...(extra.runtime ? { runtimes: { onnxruntime_onnx: extra.runtime } } : {}),
+    runtimes: extra.runtime ? { onnxruntime_onnx: extra.runtime } : servedRuntimes,
+    ...(extra.clock ? { clock: extra.clock } : {}),
     onBatch: (model, rows) => metrics.batchSize.observe({ model }, rows),
   });
   await repository.start();

@@ -1,4 +1,4 @@
-import { OnnxSession } from '@mle/onnx';
+import { OnnxSession } from '@mle/onnx-runtime';
 import { type BenchResult, createProgress, formatTable } from '@mle/report';
 import { Rng } from '@mle/tensor';
 import { latencyStats, timeRuns } from './latency.js';

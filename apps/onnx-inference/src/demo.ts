@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crossEntropy, evaluate, noGrad, Tensor } from '@mle/autograd';
-import { exportModule, OnnxSession, quantizeDynamicInt8, readModel } from '@mle/onnx';
+import { exportModule, quantizeDynamicInt8 } from '@mle/onnx';
+import { OnnxSession, readModel } from '@mle/onnx-runtime';
 import { type BenchResult, createProgress, formatTable, groupedBarChartSvg, resultValue } from '@mle/report';
 import { argmax, fromTypedArray, type NDArray } from '@mle/tensor';
 import { latencyStats, timeRuns } from './latency.js';

@@ -1,4 +1,4 @@
-import { type ModelSummary, readModel } from '@mle/onnx';
+import { type ModelSummary, readModel } from '@mle/onnx-runtime';
 import { formatTable } from '@mle/report';
 
 export function inspectText(summary: ModelSummary): string {

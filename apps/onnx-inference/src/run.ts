@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { OutputTensor } from '@mle/onnx';
-import { type Feed, OnnxSession, toNDArray } from '@mle/onnx';
+import { type Feed, OnnxSession, type OutputTensor, toNDArray } from '@mle/onnx-runtime';
 
 /**
  * Feeds from a JSON file: `{ "<input>": { "dims": [...], "data": [...], "dtype": "float32" | "int64" | "int32" } }`,

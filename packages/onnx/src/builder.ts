@@ -1,5 +1,5 @@
+import { DataType, IR_VERSION, ModelProto, OPSET } from '@mle/onnx-runtime';
 import type { NDArray } from '@mle/tensor';
-import { DataType, IR_VERSION, ModelProto, OPSET } from './schema.js';
 
 /** A dimension: a fixed size, or a name for a size chosen at run time (e.g. "batch"). */
 export type Dim = number | string;

@@ -1,5 +1,4 @@
-import { decodeModel, type ModelObject } from './reader.js';
-import { DataType, ModelProto } from './schema.js';
+import { DataType, decodeModel, type ModelObject, ModelProto } from '@mle/onnx-runtime';
 
 export interface QuantizationReport {
   /** MatMul/Gemm nodes whose weights were quantized. */

@@ -20,9 +20,10 @@ import {
   Tensor,
 } from '@mle/autograd';
 import { mnistCnn, mnistMlp } from '@mle/autograd/mnist';
+import { OnnxSession, readModel } from '@mle/onnx-runtime';
 import * as T from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
-import { exportModule, OnnxSession, readModel } from '../src/index.js';
+import { exportModule } from '../src/index.js';
 
 const rng = new T.Rng(11);
 

@@ -1,8 +1,9 @@
 import { crossEntropy, evaluate, Linear, manualSeed } from '@mle/autograd';
 import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
+import { OnnxSession, readModel } from '@mle/onnx-runtime';
 import * as T from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
-import { exportModule, OnnxSession, quantizeColumns, quantizeDynamicInt8, readModel } from '../src/index.js';
+import { exportModule, quantizeColumns, quantizeDynamicInt8 } from '../src/index.js';
 
 async function accuracy(bytes: Uint8Array, x: T.NDArray, y: T.NDArray): Promise<number> {
   const session = await OnnxSession.create(bytes);

@@ -8,9 +8,7 @@ export {
   parseModelConfig,
 } from './config.js';
 export { DeadlineExceeded, Overloaded, ServingError, type ServingErrorCode } from './errors.js';
-export { OnnxModelRuntime } from './onnx-runtime.js';
 export {
-  DEFAULT_RUNTIMES,
   ModelRepository,
   type ModelStatus,
   type RepositoryOptions,
@@ -27,10 +25,3 @@ export {
   type TensorSpec,
   type TensorValues,
 } from './runtime.js';
-export {
-  fileSystemHandler,
-  savedNames,
-  saveLayersModel,
-  TfjsModelRuntime,
-  tfjsBackend,
-} from './tfjs-runtime.js';

@@ -1,9 +1,12 @@
-import { OnnxSession, type ValueSummary } from '@mle/onnx';
+// @mle/serving-core/onnxruntime: the onnxruntime-node runtime, for an application to wire into its repository.
+import { join } from 'node:path';
+import { OnnxSession, type ValueSummary } from '@mle/onnx-runtime';
+import type { RuntimeFactory } from './repository.js';
 import type { Datatype, ModelRuntime, ModelSignature, NamedTensor, TensorSpec } from './runtime.js';
 
 const DATATYPE: Record<string, Datatype> = { float32: 'FP32', int32: 'INT32', int64: 'INT64' };
 
-/** A model in an .onnx file, run by onnxruntime-node through @mle/onnx's validated session. */
+/** A model in an .onnx file, run by onnxruntime-node through @mle/onnx-runtime's validated session. */
 export class OnnxModelRuntime implements ModelRuntime {
   readonly platform = 'onnxruntime_onnx';
   private session: OnnxSession | undefined;
@@ -41,3 +44,7 @@ export class OnnxModelRuntime implements ModelRuntime {
     this.session = undefined;
   }
 }
+
+/** The repository's `onnxruntime_onnx` platform: `<version>/model.onnx`. */
+export const onnxRuntimeFactory: RuntimeFactory = (versionDir) =>
+  new OnnxModelRuntime(join(versionDir, 'model.onnx'));

@@ -4,17 +4,10 @@ import { DynamicBatcher } from './batcher.js';
 import { type Clock, systemClock } from './clock.js';
 import { DATATYPE_OF, isValidModelName, type ModelConfig, parseModelConfig } from './config.js';
 import { ServingError } from './errors.js';
-import { OnnxModelRuntime } from './onnx-runtime.js';
 import type { ModelRuntime, ModelSignature } from './runtime.js';
-import { TfjsModelRuntime } from './tfjs-runtime.js';
 
 /** Makes the runtime for one version directory of a model. */
 export type RuntimeFactory = (versionDir: string, config: ModelConfig) => ModelRuntime;
-
-export const DEFAULT_RUNTIMES: Record<ModelConfig['platform'], RuntimeFactory> = {
-  onnxruntime_onnx: (dir) => new OnnxModelRuntime(join(dir, 'model.onnx')),
-  tfjs_layers: (dir) => new TfjsModelRuntime(join(dir, 'model.json')),
-};
 
 /** A model version that is loaded and serving. */
 export interface ServedModel {
@@ -35,7 +28,12 @@ export interface ModelStatus {
 
 export interface RepositoryOptions {
   root: string;
-  runtimes?: Partial<Record<ModelConfig['platform'], RuntimeFactory>>;
+  /**
+   * The runtime for each platform this process serves, wired by the application (the domain knows runtimes only
+   * through their interface, so it loads no inference engine itself). A model of a platform without one is
+   * UNAVAILABLE, with that reason.
+   */
+  runtimes: Partial<Record<ModelConfig['platform'], RuntimeFactory>>;
   clock?: Clock;
   /** How often to look for new versions, in ms; 0 turns polling off. */
   pollMs?: number;
@@ -53,7 +51,8 @@ export interface RepositoryOptions {
 export class ModelRepository {
   private readonly served = new Map<string, { model: ServedModel; runtime: ModelRuntime }>();
   private readonly failed = new Map<string, string>();
-  private readonly clock: Clock;
+  /** The one time base of this repository's batchers; a server sets its request deadlines on it too. */
+  readonly clock: Clock;
   private cancelPoll: (() => void) | undefined;
   private polling: Promise<void> | undefined;
   private closed = false;
@@ -157,7 +156,12 @@ export class ModelRepository {
     }
     const current = this.served.get(name);
     if (current?.model.version === version) return;
-    const factory = { ...DEFAULT_RUNTIMES, ...this.options.runtimes }[config.platform]!;
+    const factory = this.options.runtimes[config.platform];
+    if (!factory) {
+      const wired = Object.keys(this.options.runtimes).join(', ') || 'none';
+      this.markFailed(name, `no runtime for platform ${config.platform} in this server (it has: ${wired})`);
+      return;
+    }
     const runtime = factory(join(dir, String(version)), config);
     try {
       const signature = await runtime.load();

@@ -1,7 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+// @mle/serving-core/tfjs: the TensorFlow.js runtime, for an application to wire into its repository, and the
+// layers-model file helpers.
+// TensorFlow.js's core, its layers API and the wasm backend, not the @tensorflow/tfjs bundle: that one also loads
+// the WebGL and CPU backends, the converter and tfjs-data, none of which a server on the wasm backend runs.
+import * as tf from '@tensorflow/tfjs-core';
+import { type LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
+import type { RuntimeFactory } from './repository.js';
 import type { ModelRuntime, ModelSignature, NamedTensor } from './runtime.js';
 
 let backend: Promise<string> | undefined;
@@ -59,7 +65,7 @@ export function fileSystemHandler(modelJsonPath: string): tf.io.IOHandler {
  * Saves a layers model as `<dir>/model.json` + `<dir>/weights.bin` (the tfjs "layers" format) through a
  * save handler, so no native addon (tfjs-node's file:// handler) is needed.
  */
-export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
+export async function saveLayersModel(model: LayersModel, dir: string): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const data = artifacts.weightData;
@@ -90,7 +96,7 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
 /** A TensorFlow.js layers model saved as model.json + weights.bin, run on tfjs's wasm (or node) backend. */
 export class TfjsModelRuntime implements ModelRuntime {
   readonly platform = 'tfjs_layers';
-  private model: tf.LayersModel | undefined;
+  private model: LayersModel | undefined;
   /** Input and output names as saved in model.json (tfjs renames layers in memory when names repeat in a process). */
   private names: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] };
 
@@ -98,7 +104,7 @@ export class TfjsModelRuntime implements ModelRuntime {
 
   async load(): Promise<ModelSignature> {
     await tfjsBackend();
-    this.model = await tf.loadLayersModel(fileSystemHandler(this.modelJsonPath));
+    this.model = await loadLayersModel(fileSystemHandler(this.modelJsonPath));
     this.names = savedNames(JSON.parse(readFileSync(this.modelJsonPath, 'utf8')).modelTopology);
     const spec = (name: string, shape: (number | null)[]) => ({
       name,
@@ -115,13 +121,17 @@ export class TfjsModelRuntime implements ModelRuntime {
     const model = this.model;
     if (!model) throw new Error(`${this.modelJsonPath}: infer before load`);
     const byName = new Map(inputs.map((t) => [t.name, t]));
-    const xs = this.names.inputs.map((name) => {
-      const t = byName.get(name);
-      if (!t) throw new Error(`missing input ${name}`);
-      return tf.tensor(t.data as Float32Array, t.shape, 'float32');
+    // tidy frees every input tensor (and predict's intermediates) on every path, a throw included: a failed
+    // inference must not leave native memory behind. Only the returned outputs outlive it.
+    const outs = tf.tidy(() => {
+      const xs = this.names.inputs.map((name) => {
+        const t = byName.get(name);
+        if (!t) throw new Error(`missing input ${name}`);
+        return tf.tensor(t.data as Float32Array, t.shape, 'float32');
+      });
+      const ys = model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor | tf.Tensor[];
+      return Array.isArray(ys) ? ys : [ys];
     });
-    const ys = model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor | tf.Tensor[];
-    const outs = Array.isArray(ys) ? ys : [ys];
     try {
       return await Promise.all(
         outs.map(async (y, i) => ({
@@ -132,7 +142,7 @@ export class TfjsModelRuntime implements ModelRuntime {
         })),
       );
     } finally {
-      tf.dispose([...xs, ...outs]);
+      tf.dispose(outs);
     }
   }
 
@@ -141,6 +151,10 @@ export class TfjsModelRuntime implements ModelRuntime {
     this.model = undefined;
   }
 }
+
+/** The repository's `tfjs_layers` platform: `<version>/model.json` and its weights. */
+export const tfjsRuntimeFactory: RuntimeFactory = (versionDir) =>
+  new TfjsModelRuntime(join(versionDir, 'model.json'));
 
 /**
  * The names a layers model was saved with: a Sequential's input is "<first layer>_input" and its output the

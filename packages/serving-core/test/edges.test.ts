@@ -11,16 +11,13 @@ import {
   FakeClock,
   ModelRepository,
   type ModelRuntime,
-  OnnxModelRuntime,
   parseModelConfig,
   ServingError,
-  savedNames,
-  saveLayersModel,
   systemClock,
-  TfjsModelRuntime,
-  tfjsBackend,
 } from '../src/index.js';
-import { DoublingRuntime, flush, rowsOf } from './fakes.js';
+import { OnnxModelRuntime } from '../src/onnx-runtime.js';
+import { savedNames, saveLayersModel, TfjsModelRuntime, tfjsBackend } from '../src/tfjs-runtime.js';
+import { DoublingRuntime, flush, realRuntimes, rowsOf } from './fakes.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mle-serving-edges-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -182,12 +179,20 @@ describe('repository edges', () => {
   };
 
   it('checks the config against the real model: names and dtypes', async () => {
-    const wrongName = new ModelRepository({ root: repo('a', [3], 'TYPE_FP32', 'x'), pollMs: 0 });
+    const wrongName = new ModelRepository({
+      root: repo('a', [3], 'TYPE_FP32', 'x'),
+      pollMs: 0,
+      runtimes: realRuntimes,
+    });
     await wrongName.start();
     expect(wrongName.status()[0]!.reason).toBe(
       'version 1: a: config input "x" is not in the model (it has input)',
     );
-    const wrongType = new ModelRepository({ root: repo('b', [3], 'TYPE_INT32'), pollMs: 0 });
+    const wrongType = new ModelRepository({
+      root: repo('b', [3], 'TYPE_INT32'),
+      pollMs: 0,
+      runtimes: realRuntimes,
+    });
     await wrongType.start();
     expect(wrongType.status()[0]!.reason).toBe(
       'version 1: b: input "input" is FP32 in the model, TYPE_INT32 in the config',
@@ -197,7 +202,7 @@ describe('repository edges', () => {
 
   it('polls every 2 s by default, and close stops the polling', async () => {
     const clock = new FakeClock();
-    const r = new ModelRepository({ root: repo('c', [3]), clock });
+    const r = new ModelRepository({ root: repo('c', [3]), clock, runtimes: realRuntimes });
     await r.start();
     expect(r.get('c').version).toBe(1);
     mkdirSync(join(scratch, 'c-repo', 'c', '2'));

@@ -1,4 +1,12 @@
-import type { ModelRuntime, ModelSignature, NamedTensor } from '../src/index.js';
+import type { ModelRuntime, ModelSignature, NamedTensor, RepositoryOptions } from '../src/index.js';
+import { onnxRuntimeFactory } from '../src/onnx-runtime.js';
+import { tfjsRuntimeFactory } from '../src/tfjs-runtime.js';
+
+/** Both real runtimes, wired as an application wires them. */
+export const realRuntimes: RepositoryOptions['runtimes'] = {
+  onnxruntime_onnx: onnxRuntimeFactory,
+  tfjs_layers: tfjsRuntimeFactory,
+};
 
 /**
  * A runtime that answers y = 2x for an FP32 input "x" [B, 2], records the batch sizes it saw, and fails any

@@ -12,11 +12,9 @@ import {
   ModelRepository,
   type ModelRuntime,
   ServingError,
-  savedNames,
-  saveLayersModel,
-  tfjsBackend,
 } from '../src/index.js';
-import { DoublingRuntime, rowsOf } from './fakes.js';
+import { savedNames, saveLayersModel, tfjsBackend } from '../src/tfjs-runtime.js';
+import { DoublingRuntime, realRuntimes, rowsOf } from './fakes.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mle-serving-core-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -82,7 +80,7 @@ describe('ModelRepository with the real runtimes', () => {
     mkdirSync(join(root, 'dense', '1'), { recursive: true });
     for (const f of ['model.json', 'weights.bin'])
       writeFileSync(join(root, 'dense', '1', f), readFileSync(join(tfDir, f)));
-    const repo = new ModelRepository({ root, pollMs: 0 });
+    const repo = new ModelRepository({ root, pollMs: 0, runtimes: realRuntimes });
     await repo.start();
     expect(repo.status()).toEqual([
       { name: 'dense', state: 'READY', version: 1 },
@@ -118,6 +116,7 @@ describe('ModelRepository behaviour (fake runtime, fake clock)', () => {
       noversion: { config: fakeConfig('noversion'), versions: {} },
       misnamed: { config: fakeConfig('other') },
       mismatch: { config: config('mismatch', 'onnxruntime_onnx', ['x', 3], ['y', 2]) },
+      unwired: { config: config('unwired', 'tfjs_layers', ['x', 2], ['y', 2]) },
     });
     const repo = new ModelRepository({
       root,
@@ -136,6 +135,9 @@ describe('ModelRepository behaviour (fake runtime, fake clock)', () => {
     );
     expect(status.mismatch!.reason).toBe(
       'version 1: mismatch: input "x" has dims [2] in the model, [3] in the config',
+    );
+    expect(status.unwired!.reason).toBe(
+      'no runtime for platform tfjs_layers in this server (it has: onnxruntime_onnx)',
     );
     expect(repo.ready).toBe(false);
     expect(() => repo.get('mismatch')).toThrow(ServingError);
@@ -230,8 +232,8 @@ describe('ModelRepository behaviour (fake runtime, fake clock)', () => {
     expect(repo.status().map((s) => s.name)).toEqual(['m']);
     expect(() => repo.get('gone')).toThrow('no model named "gone"');
     await repo.close();
-    await expect(new ModelRepository({ root: join(scratch, 'nope') }).start()).rejects.toThrow(
-      /model repository .*nope does not exist/,
-    );
+    await expect(
+      new ModelRepository({ root: join(scratch, 'nope'), runtimes: realRuntimes }).start(),
+    ).rejects.toThrow(/model repository .*nope does not exist/);
   });
 });

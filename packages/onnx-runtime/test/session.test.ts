@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Linear } from '@mle/autograd';
 import * as T from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
-import { exportModule, NotOnnxError, OnnxSession, readModel } from '../src/index.js';
+import { NotOnnxError, OnnxSession, readModel } from '../src/index.js';
 
 // Third-party models shipped in npm packages (devDependencies of this package).
 const modules = new URL('../node_modules/', import.meta.url);
@@ -86,23 +85,24 @@ describe('OnnxSession', () => {
   });
 
   it('checks feeds against the signature before onnxruntime sees them', async () => {
-    const session = await OnnxSession.create(exportModule(new Linear(4, 2), new T.Rng(1).normal([1, 4])));
+    const session = await OnnxSession.create(ppocrCls);
     const signature =
-      'the model expects:\ninput input: float32 [batch, 4]\noutput output: float32 [batch, 2]';
-    await expect(session.run({ x: T.zeros([1, 4]) })).rejects.toThrow(
-      `run: unknown input "x"; missing input "input"\n${signature}`,
+      'the model expects:\ninput x: float32 [p2o.DynamicDimension.0, 3, p2o.DynamicDimension.1, p2o.DynamicDimension.2]\n' +
+      'output softmax_0.tmp_0: float32 [p2o.DynamicDimension.3, 2]';
+    await expect(session.run({ image: T.zeros([1, 3, 48, 192]) })).rejects.toThrow(
+      `run: unknown input "image"; missing input "x"\n${signature}`,
     );
-    await expect(session.run({ input: T.zeros([1, 4], 'int32') })).rejects.toThrow(
-      'input "input" is int32, expected float32',
+    await expect(session.run({ x: T.zeros([1, 3, 48, 192], 'int32') })).rejects.toThrow(
+      'input "x" is int32, expected float32',
     );
-    await expect(session.run({ input: T.zeros([4]) })).rejects.toThrow(
-      'input "input" has rank 1 [4], expected rank 2',
+    await expect(session.run({ x: T.zeros([3, 48, 192]) })).rejects.toThrow(
+      'input "x" has rank 3 [3,48,192], expected rank 4',
     );
-    await expect(session.run({ input: T.zeros([3, 5]) })).rejects.toThrow(
-      'input "input" has 5 on axis 1, expected 4',
+    await expect(session.run({ x: T.zeros([1, 1, 48, 192]) })).rejects.toThrow(
+      'input "x" has 1 on axis 1, expected 3',
     );
     await session.release();
-    await expect(session.run({ input: T.zeros([1, 4]) })).rejects.toThrow(
+    await expect(session.run({ x: T.zeros([1, 3, 48, 192]) })).rejects.toThrow(
       'run: the session has been released',
     );
   });

@@ -1,0 +1,12 @@
+export {
+  decodeModel,
+  type ModelObject,
+  type ModelSummary,
+  NotOnnxError,
+  readModel,
+  type SummaryDim,
+  summarize,
+  type ValueSummary,
+} from './reader.js';
+export { BYTES_PER_ELEMENT, DATA_TYPE_NAMES, DataType, IR_VERSION, ModelProto, OPSET } from './schema.js';
+export { type Feed, OnnxSession, type OutputTensor, type SessionOptions, toNDArray } from './session.js';

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/** Runs test/fixtures/runtime-memory.ts in its own process (where a GC can be forced) and parses its report. */
+function measure(...args: string[]) {
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      '--conditions=@mle/source',
+      'test/fixtures/runtime-memory.ts',
+      ...args,
+    ],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 300_000 },
+  );
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+  return JSON.parse(child.stdout);
+}
+
+describe('native memory is released', () => {
+  it('tfjs: 1,000 failing and 1,000 succeeding inferences leave no tensor behind and RSS flat', () => {
+    const { before, after, failures, released } = measure('tfjs');
+    expect(failures).toBe(1000);
+    // Exact: one tensor kept per failed call (its input) would be +1,000.
+    expect(after.tensors).toBe(before.tensors);
+    expect(released).toBe(0);
+    // A kept 64×256 input per failed call is 64 MiB over the run (measured: +64 MiB before the fix, +13 after).
+    expect(after.rss - before.rss).toBeLessThan(32);
+  });
+
+  it('onnxruntime: 200 sessions loaded and released keep RSS flat; left loaded, they do not', () => {
+    const released = measure('onnx');
+    // Each session holds its own copy of a 4 MiB weight: 200 leaked sessions are ≥ 800 MiB.
+    expect(released.after.rss - released.before.rss).toBeLessThan(64);
+    const leaked = measure('onnx', '--no-release');
+    expect(leaked.after.rss - leaked.before.rss).toBeGreaterThan(400);
+  });
+});
