@@ -1,26 +1,74 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadStateDict, manualSeed, saveStateDict } from '@mle/autograd';
 import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
 
-export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
+export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+/** How the MLP is trained: the autograd demo's model and recipe (Adam 1e-3, batch 64, seed 0). */
+export interface MlpRecipe {
+  hidden: number;
+  dropout: number;
+  epochs: number;
+  seed: number;
+}
+
+export const MLP_RECIPE: MlpRecipe = { hidden: 128, dropout: 0.2, epochs: 20, seed: 0 };
+
+/** The packages whose code decides what training produces: a change to any of them is a new recipe. */
+const TRAINING_CODE = ['@mle/autograd', '@mle/tensor', '@mle/datasets'] as const;
 
 /**
- * The autograd demo's MLP (784-128-10, dropout 0.2, Adam 1e-3, batch 64, 20 epochs, seed 0) with its
- * weights: loaded from artifacts/ when a previous run saved them, else trained now (~12 s) and saved.
+ * A key for trained weights: the recipe and the source of the code that trains, so that saved weights are reused
+ * only for the same recipe and the same code (a changed recipe or optimizer never benchmarks stale weights).
  */
-export function trainedMnistMlp(log: (line: string) => void) {
-  const base = join(ARTIFACTS, 'mnist-mlp');
+export function recipeKey(recipe: MlpRecipe): string {
+  const hash = createHash('sha256').update(JSON.stringify(recipe));
+  for (const name of TRAINING_CODE) {
+    // The workspace package this app links to, and every source module in it.
+    const dir = join(realpathSync(fileURLToPath(new URL(`../node_modules/${name}`, import.meta.url))), 'src');
+    for (const file of filesUnder(dir))
+      hash.update(`${name}/${relative(dir, file)}\0`).update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) return filesUnder(path);
+      return entry.endsWith('.ts') ? [path] : [];
+    });
+}
+
+/**
+ * The MLP trained by `recipe`, with its weights: loaded from `artifacts` when a run with the same recipe and the
+ * same training code saved them, else trained now (~12 s for 20 epochs) and saved under the recipe's key (weights
+ * saved under any other key are removed).
+ */
+export function trainedMnistMlp(
+  log: (line: string) => void,
+  options: { recipe?: MlpRecipe; artifacts?: string } = {},
+) {
+  const { recipe = MLP_RECIPE, artifacts = ARTIFACTS } = options;
+  const key = recipeKey(recipe);
+  const base = join(artifacts, `mnist-mlp-${key}`);
   const data = mnistArrays({ image: 'flat' });
-  manualSeed(0);
-  const model = mnistMlp({ dropout: 0.2 });
+  manualSeed(recipe.seed);
+  const model = mnistMlp({ hidden: recipe.hidden, dropout: recipe.dropout });
   if (existsSync(`${base}.json`)) {
     model.loadStateDict(loadStateDict(base));
-    log(`loaded trained weights from ${base}.json/.bin`);
+    log(`loaded trained weights from ${base}.json/.bin (recipe ${key})`);
   } else {
-    log('no trained weights yet: training the MLP (20 epochs)…');
-    fitMnist(model, data.train, { epochs: 20, label: 'MLP' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    log(`no weights for recipe ${key} yet: training the MLP (${recipe.epochs} epochs)…`);
+    fitMnist(model, data.train, { epochs: recipe.epochs, label: 'MLP' });
+    mkdirSync(artifacts, { recursive: true });
+    for (const stale of readdirSync(artifacts).filter((f) => /^mnist-mlp-[0-9a-f]{16}\.(json|bin)$/.test(f)))
+      rmSync(join(artifacts, stale));
     saveStateDict(model.stateDict(), base);
     log(`saved weights to ${base}.json/.bin`);
   }
