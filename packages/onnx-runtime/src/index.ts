@@ -1,6 +1,6 @@
 export {
   decodeModel,
-  type ModelObject,
+  type ModelMessage,
   type ModelSummary,
   NotOnnxError,
   readModel,
@@ -8,5 +8,14 @@ export {
   summarize,
   type ValueSummary,
 } from './reader.js';
-export { BYTES_PER_ELEMENT, DATA_TYPE_NAMES, DataType, IR_VERSION, ModelProto, OPSET } from './schema.js';
+export {
+  BYTES_PER_ELEMENT,
+  DATA_TYPE_NAMES,
+  DataType,
+  IR_VERSION,
+  ModelProto,
+  OPSET,
+  onnx,
+  toNumber,
+} from './schema.js';
 export { type Feed, OnnxSession, type OutputTensor, type SessionOptions, toNDArray } from './session.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { BYTES_PER_ELEMENT, DATA_TYPE_NAMES, ModelProto } from './schema.js';
+import protobuf from 'protobufjs/minimal.js';
+import { BYTES_PER_ELEMENT, DATA_TYPE_NAMES, ModelProto, type onnx, toNumber } from './schema.js';
 
 /** A dimension as stored: a size, a symbolic name, or unknown (null). */
 export type SummaryDim = number | string | null;
@@ -27,16 +28,19 @@ export interface ModelSummary {
   initializerBytes: number;
 }
 
-/** The decoded ModelProto as plain objects (camelCase field names, int64 as numbers). */
-// biome-ignore lint/suspicious/noExplicitAny: a protobuf message tree; readers pick the fields they know.
-export type ModelObject = Record<string, any>;
+/**
+ * A decoded ModelProto: the generated message classes (camelCase field names, int64 as Long). An absent field
+ * reads as its proto default, so presence is `Object.hasOwn(message, field)`; bytes (raw_data) are views of the
+ * input, since copying every weight cost seconds and gigabytes on large models.
+ */
+export type ModelMessage = onnx.ModelProto;
 
 export class NotOnnxError extends Error {
   override name = 'NotOnnxError';
 }
 
-/** Decodes ONNX bytes (or a file) into plain objects; anything that is not a ModelProto with a graph is refused. */
-export function decodeModel(source: Uint8Array | string): ModelObject {
+/** Decodes ONNX bytes (or a file); anything that is not a ModelProto with a graph and opsets is refused. */
+export function decodeModel(source: Uint8Array | string): ModelMessage {
   let bytes: Uint8Array;
   if (typeof source === 'string') {
     try {
@@ -48,32 +52,24 @@ export function decodeModel(source: Uint8Array | string): ModelObject {
     }
   } else bytes = source;
   if (bytes.length === 0) throw new NotOnnxError('not an ONNX model: the input is empty');
-  let model: ModelObject;
+  let model: ModelMessage;
   try {
-    model = ModelProto.toObject(ModelProto.decode(bytes), {
-      longs: Number,
-      enums: Number,
-      // bytes (raw_data) stay views of the input: copying every weight into a number array cost seconds and
-      // gigabytes on large models, and nothing here needs them as arrays.
-      defaults: false,
-      arrays: true,
-    });
+    // Fields this schema does not know (a later ONNX's) are kept, to be written back by an encode; protobufjs
+    // drops them unless the reader is told otherwise.
+    const reader = protobuf.Reader.create(bytes);
+    reader.discardUnknown = false;
+    model = ModelProto.decode(reader);
   } catch (error) {
     throw new NotOnnxError(
       `not an ONNX model: the protobuf does not decode (${(error as Error).message}); truncated or another format`,
     );
   }
-  if (
-    !model.graph ||
-    !model.irVersion ||
-    !Array.isArray(model.opsetImport) ||
-    model.opsetImport.length === 0
-  ) {
-    const missing = [
-      !model.irVersion && 'ir_version',
-      !model.graph && 'graph',
-      !model.opsetImport?.length && 'opset_import',
-    ].filter(Boolean);
+  const missing = [
+    toNumber(model.irVersion) === 0 && 'ir_version',
+    !model.graph && 'graph',
+    model.opsetImport.length === 0 && 'opset_import',
+  ].filter(Boolean);
+  if (missing.length > 0) {
     throw new NotOnnxError(`not an ONNX model: no ${missing.join(', ')} (a ModelProto needs all three)`);
   }
   return model;
@@ -84,32 +80,39 @@ export function readModel(source: Uint8Array | string): ModelSummary {
   return summarize(decodeModel(source));
 }
 
-export function summarize(model: ModelObject): ModelSummary {
-  const graph = model.graph;
-  const initializerNames = new Set<string>((graph.initializer ?? []).map((t: ModelObject) => t.name));
-  const value = (v: ModelObject): ValueSummary => {
+export function summarize(model: ModelMessage): ModelSummary {
+  const graph: onnx.GraphProto.$Properties = model.graph ?? {};
+  const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name));
+  const value = (v: onnx.ValueInfoProto.$Properties): ValueSummary => {
     const tensor = v.type?.tensorType;
+    const elemType = tensor?.elemType ?? 0;
     return {
-      name: v.name,
-      dtype: DATA_TYPE_NAMES[tensor?.elemType ?? 0] ?? `type ${tensor?.elemType}`,
-      shape: (tensor?.shape?.dim ?? []).map((d: ModelObject) => d.dimValue ?? d.dimParam ?? null),
+      name: v.name ?? '',
+      dtype: DATA_TYPE_NAMES[elemType] ?? `type ${elemType}`,
+      shape: (tensor?.shape?.dim ?? []).map((d) =>
+        Object.hasOwn(d, 'dimValue')
+          ? toNumber(d.dimValue)
+          : Object.hasOwn(d, 'dimParam')
+            ? (d.dimParam ?? '')
+            : null,
+      ),
     };
   };
   const counts = new Map<string, number>();
   let nodeCount = 0;
   let parameterCount = 0;
   let initializerBytes = 0;
-  const addTensor = (t: ModelObject) => {
-    const count = (t.dims ?? []).reduce((a: number, b: number) => a * b, 1);
+  const addTensor = (t: onnx.TensorProto.$Properties) => {
+    const count = (t.dims ?? []).reduce<number>((a, b) => a * toNumber(b), 1);
     parameterCount += count;
-    initializerBytes += t.rawData?.length ?? count * (BYTES_PER_ELEMENT[t.dataType] ?? 0);
+    initializerBytes += t.rawData?.length || count * (BYTES_PER_ELEMENT[t.dataType ?? 0] ?? 0);
   };
   // Weights live in initializers, in Constant nodes, or inside the subgraphs of If/Loop/Scan: walk them all.
-  const walk = (g: ModelObject) => {
+  const walk = (g: onnx.GraphProto.$Properties) => {
     for (const t of g.initializer ?? []) addTensor(t);
     for (const node of g.node ?? []) {
       nodeCount++;
-      const op = node.domain ? `${node.domain}.${node.opType}` : node.opType;
+      const op = node.domain ? `${node.domain}.${node.opType}` : (node.opType ?? '');
       counts.set(op, (counts.get(op) ?? 0) + 1);
       for (const a of node.attribute ?? []) {
         if (a.t && node.opType === 'Constant') addTensor(a.t);
@@ -120,13 +123,13 @@ export function summarize(model: ModelObject): ModelSummary {
   };
   walk(graph);
   return {
-    irVersion: model.irVersion,
-    opsets: model.opsetImport.map((o: ModelObject) => ({ domain: o.domain ?? '', version: o.version ?? 0 })),
+    irVersion: toNumber(model.irVersion),
+    opsets: model.opsetImport.map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) })),
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
-    docString: model.docString ?? '',
-    metadata: Object.fromEntries((model.metadataProps ?? []).map((p: ModelObject) => [p.key, p.value])),
+    docString: model.docString,
+    metadata: Object.fromEntries(model.metadataProps.map((p) => [p.key ?? '', p.value ?? ''])),
     // Older exporters also list initializers as graph inputs; they are not part of the signature.
-    inputs: (graph.input ?? []).filter((i: ModelObject) => !initializerNames.has(i.name)).map(value),
+    inputs: (graph.input ?? []).filter((i) => !initializerNames.has(i.name)).map(value),
     outputs: (graph.output ?? []).map(value),
     opCounts: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     nodeCount,

@@ -1,131 +1,27 @@
-import protobuf from 'protobufjs';
+import type Long from 'long';
+import { onnx } from './generated/onnx.js';
 
 /**
- * The part of onnx/onnx.proto (ONNX IR version 8–10) this package reads and writes, with ONNX's own field
- * numbers, so the bytes are real ModelProtos: onnxruntime loads what we write, and we read what any
- * exporter wrote (fields not listed here are skipped by the decoder, not lost to it).
+ * ONNX's own schema: `proto/onnx-ml.proto` is the official file of ONNX 1.12.0 (IR version 8), unchanged, and
+ * `src/generated/onnx.js` + `onnx.d.ts` are protobufjs-cli's static code for it (`pnpm --filter
+ * @mle/onnx-runtime generate:proto` regenerates them). The reader, the builder and the quantizer all use these typed
+ * messages. Fields a newer ONNX added are kept too: the decoder stores what it does not know in `$unknowns` and the
+ * encoder writes it back, so a model decodes and re-encodes to the same bytes.
  */
-const ONNX_PROTO = `
-syntax = "proto2";
-package onnx;
+export { onnx };
+export const ModelProto = onnx.ModelProto;
 
-message AttributeProto {
-  enum AttributeType { UNDEFINED = 0; FLOAT = 1; INT = 2; STRING = 3; TENSOR = 4; GRAPH = 5; FLOATS = 6; INTS = 7; STRINGS = 8; TENSORS = 9; GRAPHS = 10; }
-  optional string name = 1;
-  optional float f = 2;
-  optional int64 i = 3;
-  optional bytes s = 4;
-  optional TensorProto t = 5;
-  optional GraphProto g = 6;
-  repeated float floats = 7;
-  repeated int64 ints = 8;
-  repeated bytes strings = 9;
-  repeated TensorProto tensors = 10;
-  repeated GraphProto graphs = 11;
-  optional string doc_string = 13;
-  optional AttributeType type = 20;
+/** An int64 field as a number: protobufjs reads int64 as Long; every size and version here fits in 2^53. */
+export function toNumber(value: number | Long | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  if (value.greaterThan(Number.MAX_SAFE_INTEGER) || value.lessThan(Number.MIN_SAFE_INTEGER))
+    throw new RangeError(`ONNX: the int64 ${value.toString()} does not fit a JavaScript number`);
+  return value.toNumber();
 }
 
-message ValueInfoProto {
-  optional string name = 1;
-  optional TypeProto type = 2;
-  optional string doc_string = 3;
-}
-
-message NodeProto {
-  repeated string input = 1;
-  repeated string output = 2;
-  optional string name = 3;
-  optional string op_type = 4;
-  repeated AttributeProto attribute = 5;
-  optional string doc_string = 6;
-  optional string domain = 7;
-}
-
-message StringStringEntryProto {
-  optional string key = 1;
-  optional string value = 2;
-}
-
-message ModelProto {
-  optional int64 ir_version = 1;
-  optional string producer_name = 2;
-  optional string producer_version = 3;
-  optional string domain = 4;
-  optional int64 model_version = 5;
-  optional string doc_string = 6;
-  optional GraphProto graph = 7;
-  repeated OperatorSetIdProto opset_import = 8;
-  repeated StringStringEntryProto metadata_props = 14;
-}
-
-message GraphProto {
-  repeated NodeProto node = 1;
-  optional string name = 2;
-  repeated TensorProto initializer = 5;
-  optional string doc_string = 10;
-  repeated ValueInfoProto input = 11;
-  repeated ValueInfoProto output = 12;
-  repeated ValueInfoProto value_info = 13;
-}
-
-message TensorProto {
-  repeated int64 dims = 1;
-  optional int32 data_type = 2;
-  repeated float float_data = 4 [packed = true];
-  repeated int32 int32_data = 5 [packed = true];
-  repeated bytes string_data = 6;
-  repeated int64 int64_data = 7 [packed = true];
-  optional string name = 8;
-  optional bytes raw_data = 9;
-  repeated double double_data = 10 [packed = true];
-  repeated uint64 uint64_data = 11 [packed = true];
-  optional string doc_string = 12;
-  repeated StringStringEntryProto external_data = 13;
-  optional int32 data_location = 14;
-}
-
-message TensorShapeProto {
-  message Dimension {
-    oneof value {
-      int64 dim_value = 1;
-      string dim_param = 2;
-    }
-    optional string denotation = 3;
-  }
-  repeated Dimension dim = 1;
-}
-
-message TypeProto {
-  message Tensor {
-    optional int32 elem_type = 1;
-    optional TensorShapeProto shape = 2;
-  }
-  oneof value {
-    Tensor tensor_type = 1;
-  }
-  optional string denotation = 6;
-}
-
-message OperatorSetIdProto {
-  optional string domain = 1;
-  optional int64 version = 2;
-}
-`;
-
-const root = protobuf.parse(ONNX_PROTO, { keepCase: false }).root;
-export const ModelProto = root.lookupType('onnx.ModelProto');
-
-/** ONNX TensorProto.DataType codes for the element types this package handles. */
-export const DataType = {
-  FLOAT: 1,
-  UINT8: 2,
-  INT8: 3,
-  INT32: 6,
-  INT64: 7,
-  BOOL: 9,
-  DOUBLE: 11,
-} as const;
+/** TensorProto.DataType: the element type codes (FLOAT = 1, UINT8 = 2, …), as the schema defines them. */
+export const DataType = onnx.TensorProto.DataType;
 
 export const DATA_TYPE_NAMES: Record<number, string> = {
   0: 'undefined',

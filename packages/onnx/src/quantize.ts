@@ -1,4 +1,7 @@
-import { DataType, decodeModel, type ModelObject, ModelProto } from '@mle/onnx-runtime';
+import { DataType, decodeModel, ModelProto, onnx, toNumber } from '@mle/onnx-runtime';
+
+type Tensor = onnx.TensorProto.$Properties;
+type Node = onnx.NodeProto.$Properties;
 
 export interface QuantizationReport {
   /** MatMul/Gemm nodes whose weights were quantized. */
@@ -21,14 +24,15 @@ export interface QuantizationReport {
  * DynamicQuantizeMatMul kernel, and int8 ran no faster than float32 (measured 1.01× at batch 32; 1.55× without).
  */
 export function quantizeDynamicInt8(source: Uint8Array): { bytes: Uint8Array; report: QuantizationReport } {
+  // The decoded model is rewritten in place and encoded again: every field the rewrite does not touch (functions,
+  // training info, sparse initializers, metadata, fields of a newer ONNX kept as unknowns) is written back as read.
   const model = decodeModel(source);
-  const graph = model.graph;
-  const initializers = new Map<string, ModelObject>(
-    (graph.initializer ?? []).map((t: ModelObject) => [t.name, t]),
-  );
+  const graph = model.graph!; // decodeModel refuses a model without one
+  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const used = new Set<string>();
   const quantizedInputs = new Map<string, [string, string, string]>();
-  const nodes: ModelObject[] = [];
+  const nodes: Node[] = [];
+  const added: Tensor[] = [];
   const report: QuantizationReport = {
     quantized: [],
     floatWeightBytes: 0,
@@ -47,18 +51,19 @@ export function quantizeDynamicInt8(source: Uint8Array): { bytes: Uint8Array; re
       continue;
     }
     const { weight, kByN, bias } = plan;
-    const [K, N] = kByN.dims as [number, number];
+    const [K, N] = kByN.dims;
     const { q, scales } = quantizeColumns(kByN.values, K, N);
     const wq = fresh(`${weight.name}_int8`);
     const ws = fresh(`${weight.name}_scale`);
-    graph.initializer.push(
+    added.push(
       { name: wq, dataType: DataType.INT8, dims: [K, N], rawData: new Uint8Array(q.buffer) },
       { name: ws, dataType: DataType.FLOAT, dims: [N], rawData: new Uint8Array(scales.buffer) },
     );
     report.floatWeightBytes += K * N * 4;
     report.int8WeightBytes += K * N + N * 4;
 
-    const x = node.input[0];
+    const [x = ''] = node.input ?? [];
+    const [y = ''] = node.output ?? [];
     let xq = quantizedInputs.get(x);
     if (!xq) {
       xq = [fresh(`${x}_quant`), fresh(`${x}_scale`), fresh(`${x}_zero`)];
@@ -73,7 +78,7 @@ export function quantizeDynamicInt8(source: Uint8Array): { bytes: Uint8Array; re
     const product = fresh('matmul_int32');
     const asFloat = fresh('matmul_float');
     const scale = fresh('output_scale');
-    const scaled = bias ? fresh('scaled') : node.output[0];
+    const scaled = bias ? fresh('scaled') : y;
     nodes.push(
       {
         opType: 'MatMulInteger',
@@ -86,55 +91,56 @@ export function quantizeDynamicInt8(source: Uint8Array): { bytes: Uint8Array; re
         name: fresh('Cast'),
         input: [product],
         output: [asFloat],
-        attribute: [{ name: 'to', type: 2, i: DataType.FLOAT }],
+        attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: DataType.FLOAT }],
       },
       { opType: 'Mul', name: fresh('Mul'), input: [xq[1], ws], output: [scale] },
       { opType: 'Mul', name: fresh('Mul'), input: [asFloat, scale], output: [scaled] },
     );
     if (bias) {
-      nodes.push({ opType: 'Add', name: fresh('Add'), input: [scaled, bias], output: [node.output[0]] });
+      nodes.push({ opType: 'Add', name: fresh('Add'), input: [scaled, bias], output: [y] });
       used.add(bias);
     }
-    report.quantized.push(`${node.opType} ${node.name ?? node.output[0]}`);
+    report.quantized.push(`${node.opType} ${node.name || y}`);
   }
   for (const n of nodes) for (const i of n.input ?? []) used.add(i);
   // Float weights that only fed quantized nodes are dropped.
-  graph.initializer = graph.initializer.filter(
-    (t: ModelObject) => used.has(t.name) || !initializers.has(t.name),
-  );
+  graph.initializer = [
+    ...(graph.initializer ?? []).filter((t) => used.has(t.name ?? '') || !initializers.has(t.name ?? '')),
+    ...added,
+  ];
   graph.node = nodes;
-  const bytes = ModelProto.encode(ModelProto.fromObject(model)).finish();
+  const bytes = ModelProto.encode(model).finish();
   report.bytesAfter = bytes.length;
   return { bytes, report };
 }
 
 interface Plan {
-  weight: ModelObject;
+  weight: Tensor;
   /** The weight as [K, N] float32 (transposed from Gemm's [N, K] when transB = 1). */
-  kByN: { dims: number[]; values: Float32Array };
+  kByN: { dims: [number, number]; values: Float32Array };
   bias?: string;
 }
 
-function planFor(node: ModelObject, initializers: Map<string, ModelObject>): Plan | undefined {
+function planFor(node: Node, initializers: Map<string, Tensor>): Plan | undefined {
   if (node.opType !== 'MatMul' && node.opType !== 'Gemm') return undefined;
-  const weight = initializers.get(node.input?.[1]);
+  const weight = initializers.get(node.input?.[1] ?? '');
   if (!weight || weight.dataType !== DataType.FLOAT || weight.dims?.length !== 2) return undefined;
-  const attrs = new Map<string, ModelObject>((node.attribute ?? []).map((a: ModelObject) => [a.name, a]));
+  const attrs = new Map((node.attribute ?? []).map((a) => [a.name, a]));
   if (node.opType === 'Gemm') {
     const unit = (name: string) => (attrs.get(name)?.f ?? 1) === 1;
-    if (!unit('alpha') || !unit('beta') || (attrs.get('transA')?.i ?? 0) !== 0) return undefined;
+    if (!unit('alpha') || !unit('beta') || toNumber(attrs.get('transA')?.i) !== 0) return undefined;
   }
   const values = floatValues(weight);
-  const [rows, cols] = weight.dims as [number, number];
-  const transB = node.opType === 'Gemm' && (attrs.get('transB')?.i ?? 0) === 1;
-  const kByN = transB
+  const [rows, cols] = weight.dims.map(toNumber) as [number, number];
+  const transB = node.opType === 'Gemm' && toNumber(attrs.get('transB')?.i) === 1;
+  const kByN: Plan['kByN'] = transB
     ? { dims: [cols, rows], values: transpose(values, rows, cols) }
     : { dims: [rows, cols], values };
-  const bias = node.opType === 'Gemm' ? node.input[2] : undefined;
+  const bias = node.opType === 'Gemm' ? node.input?.[2] : undefined;
   return { weight, kByN, ...(bias ? { bias } : {}) };
 }
 
-function floatValues(t: ModelObject): Float32Array {
+function floatValues(t: Tensor): Float32Array {
   if (t.rawData?.length) return new Float32Array(Uint8Array.from(t.rawData).buffer); // a copy: aligned, and ours
   return Float32Array.from(t.floatData ?? []);
 }

@@ -1,6 +1,6 @@
 import { crossEntropy, evaluate, Linear, manualSeed } from '@mle/autograd';
 import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
-import { OnnxSession, readModel } from '@mle/onnx-runtime';
+import { decodeModel, ModelProto, OnnxSession, type onnx, readModel } from '@mle/onnx-runtime';
 import * as T from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportModule, quantizeColumns, quantizeDynamicInt8 } from '../src/index.js';
@@ -44,6 +44,42 @@ describe('quantizeDynamicInt8', () => {
       expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']),
     );
     expect(readModel(int8).initializerBytes).toBeLessThan(0.3 * readModel(float32).initializerBytes);
+  });
+
+  it('keeps every field it does not rewrite: functions, training info, sparse initializers, metadata, value infos, unknown fields', () => {
+    manualSeed(3);
+    const model = decodeModel(exportModule(new Linear(6, 4), new T.Rng(0).normal([1, 6])));
+    // Field 1000, length-delimited ("a later field"): a number onnx-ml.proto does not define.
+    const text = new TextEncoder().encode('a later field');
+    const unknown = Uint8Array.from([0xc2, 0x3e, text.length, ...text]);
+    Object.assign(model, {
+      domain: 'ai.example',
+      modelVersion: 7,
+      functions: [
+        { name: 'f', domain: 'local', input: ['a'], output: ['b'], node: [{ opType: 'Identity' }] },
+      ],
+      trainingInfo: [{ algorithm: { name: 'step' } }],
+      metadataProps: [...model.metadataProps, { key: 'labels', value: 'a,b,c,d' }],
+      $unknowns: [unknown],
+    });
+    const graph = model.graph!;
+    graph.sparseInitializer = [
+      { dims: [3], values: { name: 'sparse', dataType: 1, dims: [1], floatData: [1] } },
+    ];
+    graph.valueInfo = [{ name: 'hidden', type: { tensorType: { elemType: 1 } } }];
+    graph.docString = 'a graph with everything';
+    const before = ModelProto.encode(model).finish();
+    const { bytes, report } = quantizeDynamicInt8(before);
+    expect(report.quantized).toHaveLength(1);
+    // Everything but the rewritten nodes and initializers is byte for byte what it was.
+    const strip = (m: onnx.ModelProto) => {
+      m.graph!.node = [];
+      m.graph!.initializer = [];
+      return Buffer.from(ModelProto.encode(m).finish());
+    };
+    expect(strip(decodeModel(bytes)).equals(strip(decodeModel(before)))).toBe(true);
+    const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
+    expect(decodeModel(bytes).$unknowns?.map(hex)).toEqual([hex(unknown)]);
   });
 
   it('quantizes a lone Gemm and refuses bytes that are not ONNX', () => {

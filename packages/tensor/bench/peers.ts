@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Matrix } from 'ml-matrix';
 import ort from 'onnxruntime-node';
-import { matmulModelBytes } from './onnx-matmul.js';
+
+/**
+ * Y = MatMul(A, B), A [m, k] and B [k, n] symbolic: written by @mle/onnx's GraphBuilder and committed (tensor
+ * imports no package of ours); @mle/onnx's test/matmul-fixture.test.ts proves the file is the builder's output.
+ */
+const MATMUL_MODEL = new URL('./matmul.onnx', import.meta.url);
 
 /** A peer multiplies two n×n float32 matrices prepared once; `run` returns C's checksum (forcing the result). */
 export interface Peer {
@@ -57,7 +63,7 @@ function onnxruntime(threads: number): Peer {
   return {
     name: `onnxruntime-${threads}t`,
     async prepare(a, b, n) {
-      const session = await ort.InferenceSession.create(matmulModelBytes(), {
+      const session = await ort.InferenceSession.create(readFileSync(MATMUL_MODEL), {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
