@@ -1,25 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runGcScript } from '@mle/report';
 import { expect, it } from 'vitest';
 
 /** Runs test/fixtures/session-memory.ts in its own process (where a GC can be forced) and parses its report. */
-function measure(...args: string[]): { before: number; after: number; kept: number } {
-  const child = spawnSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--import',
-      'tsx',
-      '--conditions=@mle/source',
-      'test/fixtures/session-memory.ts',
-      ...args,
-    ],
-    { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 300_000 },
+const measure = (...args: string[]) =>
+  runGcScript<{ before: number; after: number; kept: number }>(
+    'test/fixtures/session-memory.ts',
+    args,
+    fileURLToPath(new URL('..', import.meta.url)),
   );
-  expect(child.stderr).toBe('');
-  expect(child.status).toBe(0);
-  return JSON.parse(child.stdout);
-}
 
 it('200 OnnxSessions created, run and released keep RSS flat; 60 left loaded do not', () => {
   const released = measure();

@@ -22,6 +22,7 @@ export {
   type LineSeries,
   lineChartSvg,
 } from './charts.js';
+export { rssAfterGc, runGcScript } from './gc-child.js';
 export { modulesLoadedBy } from './loads.js';
 export { type MachineInfo, machineInfo, machineLine, simdFeatures } from './machine.js';
 export {

@@ -1,25 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runGcScript } from '@mle/report';
 import { describe, expect, it } from 'vitest';
 
-/** Runs test/fixtures/runtime-memory.ts in its own process (where a GC can be forced) and parses its report. */
-function measure(...args: string[]) {
-  const child = spawnSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--import',
-      'tsx',
-      '--conditions=@mle/source',
-      'test/fixtures/runtime-memory.ts',
-      ...args,
-    ],
-    { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 300_000 },
-  );
-  expect(child.stderr).toBe('');
-  expect(child.status).toBe(0);
-  return JSON.parse(child.stdout);
+interface Report {
+  before: { tensors?: number; rss: number };
+  after: { tensors?: number; rss: number };
+  failures?: number;
+  released?: number;
 }
+
+/** Runs test/fixtures/runtime-memory.ts in its own process (where a GC can be forced) and parses its report. */
+const measure = (...args: string[]) =>
+  runGcScript<Report>('test/fixtures/runtime-memory.ts', args, fileURLToPath(new URL('..', import.meta.url)));
 
 describe('native memory is released', () => {
   it('tfjs: 1,000 failing and 1,000 succeeding inferences leave no tensor behind and RSS flat', () => {

@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+
+/**
+ * Runs a workspace TypeScript script in a fresh Node process with `--expose-gc` (a memory test needs a process of
+ * its own whose collector it can force), from `cwd`, and returns the one JSON line the script printed. A script
+ * that writes to stderr or exits non-zero is an error that carries what it wrote.
+ */
+export function runGcScript<T>(script: string, args: readonly string[], cwd: string): T {
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', '--conditions=@mle/source', script, ...args],
+    { cwd, encoding: 'utf8', timeout: 300_000 },
+  );
+  if (child.status !== 0 || child.stderr !== '')
+    throw new Error(
+      `runGcScript: ${script} ${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr}`,
+    );
+  return JSON.parse(child.stdout) as T;
+}
+
+/** This process's resident set in MiB after two forced collections; for scripts run by runGcScript. */
+export function rssAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('rssAfterGc: run with --expose-gc (runGcScript does)');
+  gc();
+  gc();
+  return process.memoryUsage().rss / 2 ** 20;
+}
