@@ -1,0 +1,158 @@
+/**
+ * Run: pnpm --filter @mle/nlp bench [-- --json] [-- --quick]
+ * Tokenizer encode throughput on Moby Dick, ours beside js-tiktoken and gpt-tokenizer in the same process, for
+ * r50k, cl100k and o200k; and BPE training to a 4,096-token vocabulary, incremental beside the recount-every-merge
+ * trainer. A full run writes the README's results table, charts/encode-throughput.svg and bench/results.json.
+ */
+import { fileURLToPath } from 'node:url';
+import { loadMobyDick } from '@mle/datasets';
+import {
+  type BenchResult,
+  benchFlags,
+  benchRecord,
+  commitBenchRun,
+  groupedBarChartSvg,
+  markdownTable,
+  measure,
+  printBenchReport,
+  resultValue,
+} from '@mle/report';
+import * as gptCl100k from 'gpt-tokenizer/encoding/cl100k_base';
+import * as gptO200k from 'gpt-tokenizer/encoding/o200k_base';
+import * as gptR50k from 'gpt-tokenizer/encoding/r50k_base';
+import { getEncoding } from 'js-tiktoken';
+import { CL100K_PATTERN, type EncodingName, loadEncoding, trainBpe, trainBpeNaive } from '../src/index.js';
+
+const { json, quick } = benchFlags();
+const log = (line: string) => {
+  if (!json) console.error(line);
+};
+const book = loadMobyDick().text;
+const text = quick ? book.slice(0, 200_000) : book;
+const megabytes = Buffer.byteLength(text, 'utf8') / 1e6;
+const runs = quick ? 3 : 7;
+const results: BenchResult[] = [];
+const record = (r: BenchResult) => results.push(r);
+
+/** The part of gpt-tokenizer's per-encoding module the bench uses. */
+interface GptTokenizer {
+  encode(text: string): number[];
+  clearMergeCache(): void;
+}
+
+const ENCODINGS: { name: EncodingName; case: string; gpt: GptTokenizer }[] = [
+  { name: 'r50k_base', case: 'r50k', gpt: gptR50k },
+  { name: 'cl100k_base', case: 'cl100k', gpt: gptCl100k },
+  { name: 'o200k_base', case: 'o200k', gpt: gptO200k },
+];
+
+for (const encoding of ENCODINGS) {
+  const ours = await loadEncoding(encoding.name);
+  const tiktoken = getEncoding(encoding.name);
+  const expected = tiktoken.encode(text);
+  const impls: [string, () => number[]][] = [
+    ['ours', () => ours.encode(text)],
+    ['js-tiktoken', () => tiktoken.encode(text)],
+    // Cold: gpt-tokenizer caches the merges of every piece it has seen; cleared before each run, it does the
+    // whole work every time, as the other two do.
+    [
+      'gpt-tokenizer',
+      () => {
+        encoding.gpt.clearMergeCache();
+        return encoding.gpt.encode(text);
+      },
+    ],
+  ];
+  for (const [impl, encode] of impls) {
+    const ids = encode();
+    if (ids.length !== expected.length || ids.some((id, i) => id !== expected[i]))
+      throw new Error(`bench: ${impl} ${encoding.name} disagrees with js-tiktoken on the bench text`);
+    const timing = measure(encode, { warmup: 1, runs });
+    record({
+      case: encoding.case,
+      impl,
+      metric: 'mb_per_s',
+      value: megabytes / (timing.median / 1000),
+      unit: 'MB/s',
+    });
+    log(`${encoding.case} ${impl}: ${(megabytes / (timing.median / 1000)).toFixed(2)} MB/s`);
+  }
+  const mbps = (impl: string) => resultValue(results, encoding.case, impl, 'mb_per_s');
+  for (const peer of ['gpt-tokenizer', 'js-tiktoken'])
+    record({
+      case: encoding.case,
+      impl: `ours ÷ ${peer}`,
+      metric: 'ratio',
+      value: mbps('ours') / mbps(peer),
+      unit: 'x',
+    });
+}
+
+// Training: the same merges either way (test/train.test.ts proves it); only the counting differs.
+const vocabSize = quick ? 1024 : 4096;
+const trainCase = `train-${vocabSize}`;
+const trainText = quick ? book.slice(0, 300_000) : book;
+for (const [impl, train] of [
+  ['ours', trainBpe],
+  ['naive', trainBpeNaive],
+] as const) {
+  const started = performance.now();
+  train(trainText, { vocabSize, pattern: CL100K_PATTERN });
+  const seconds = (performance.now() - started) / 1000;
+  record({ case: trainCase, impl, metric: 'seconds', value: seconds, unit: 's' });
+  log(`${trainCase} ${impl}: ${seconds.toFixed(2)} s`);
+}
+const trainSeconds = (impl: string) => resultValue(results, trainCase, impl, 'seconds');
+record({
+  case: trainCase,
+  impl: 'naive ÷ ours',
+  metric: 'ratio',
+  value: trainSeconds('naive') / trainSeconds('ours'),
+  unit: 'x',
+});
+
+const report = { package: '@mle/nlp', results };
+printBenchReport(report, { json });
+
+if (!quick && !json) {
+  const run = benchRecord(report);
+  const mbps = (c: string, impl: string) => resultValue(results, c, impl, 'mb_per_s');
+  const rows = ENCODINGS.map((e) => [
+    e.name,
+    ...['ours', 'gpt-tokenizer', 'js-tiktoken'].map((impl) => mbps(e.case, impl).toFixed(2)),
+    `${(mbps(e.case, 'ours') / mbps(e.case, 'gpt-tokenizer')).toFixed(2)}×`,
+    `${(mbps(e.case, 'ours') / mbps(e.case, 'js-tiktoken')).toFixed(2)}×`,
+  ]);
+  const table = markdownTable(
+    [
+      'encoding',
+      'ours (MB/s)',
+      'gpt-tokenizer, cold (MB/s)',
+      'js-tiktoken (MB/s)',
+      'ours ÷ gpt-tokenizer',
+      'ours ÷ js-tiktoken',
+    ],
+    rows,
+    { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
+  );
+  const training = `Training a ${vocabSize}-token vocabulary on Moby Dick (cl100k pre-split): ${trainSeconds('ours').toFixed(2)} s incremental, ${trainSeconds('naive').toFixed(1)} s recounting every merge (${(trainSeconds('naive') / trainSeconds('ours')).toFixed(0)}× faster, the same merges).`;
+  const chart = await groupedBarChartSvg({
+    title: 'Encoding Moby Dick (1.2 MB), MB/s',
+    category: 'encoding',
+    value: { label: 'MB/s' },
+    bars: ENCODINGS.flatMap((e) =>
+      ['ours', 'gpt-tokenizer', 'js-tiktoken'].map((impl) => ({
+        category: e.case,
+        series: impl,
+        value: mbps(e.case, impl),
+      })),
+    ),
+  });
+  commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), run, {
+    charts: { 'encode-throughput.svg': chart },
+    markdown: `${table}\n\n${training}`,
+  });
+  console.log(
+    `\nrun ${run.run}: wrote bench/results.json, charts/encode-throughput.svg and the README's results table`,
+  );
+}

@@ -1,0 +1,48 @@
+/** Run: pnpm --filter @mle/nlp demo [-- --quick] */
+import { loadMobyDick } from '@mle/datasets';
+import { demoFlags, formatTable } from '@mle/report';
+import { CL100K_PATTERN, type EncodingName, loadEncoding, type Tokenizer, trainBpe } from './index.js';
+
+const { quick } = demoFlags();
+const sentence =
+  "Call me Ishmael. Some years ago—never mind how long precisely—I thought I'd sail about 1,851 miles. 🐋";
+
+const pieces = (tokenizer: Tokenizer, ids: number[]) =>
+  ids.map((id) => JSON.stringify(tokenizer.piece(id))).join(' ');
+
+console.log(`The sentence: ${sentence}\n`);
+const rows: string[][] = [];
+for (const name of ['r50k_base', 'cl100k_base', 'o200k_base'] as EncodingName[]) {
+  const tokenizer = await loadEncoding(name);
+  const ids = tokenizer.encode(sentence);
+  rows.push([name, String(ids.length), ids.slice(0, 8).join(' ') + (ids.length > 8 ? ' …' : '')]);
+  console.log(`${name}: ${pieces(tokenizer, ids)}`);
+}
+console.log(`\n${formatTable(['encoding', 'tokens', 'first ids'], rows)}`);
+
+// Training a small vocabulary of our own on Moby Dick: the merges it learns first, and the sentence in it.
+const book = loadMobyDick().text;
+const vocabSize = quick ? 512 : 2048;
+const started = performance.now();
+const { tokenizer, merges } = trainBpe(quick ? book.slice(0, 200_000) : book, {
+  vocabSize,
+  pattern: CL100K_PATTERN,
+  specialTokens: ['<|endoftext|>'],
+});
+const seconds = (performance.now() - started) / 1000;
+console.log(`\nTrained a ${vocabSize}-token byte-level BPE on Moby Dick in ${seconds.toFixed(1)} s.`);
+console.log(
+  `First merges: ${merges
+    .slice(0, 12)
+    .map((m) => JSON.stringify(tokenizer.piece(m.id)))
+    .join(' ')}`,
+);
+console.log(
+  `Last merges:  ${merges
+    .slice(-6)
+    .map((m) => JSON.stringify(tokenizer.piece(m.id)))
+    .join(' ')}`,
+);
+const ids = tokenizer.encode(sentence);
+console.log(`The sentence in it (${ids.length} tokens): ${pieces(tokenizer, ids)}`);
+console.log(`Decoded back unchanged: ${tokenizer.decode(ids) === sentence}`);
