@@ -21,6 +21,7 @@ import * as gptCl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import * as gptO200k from 'gpt-tokenizer/encoding/o200k_base';
 import * as gptR50k from 'gpt-tokenizer/encoding/r50k_base';
 import { getEncoding } from 'js-tiktoken';
+import { ngramPerplexities } from '../src/classic/perplexities.js';
 import { CL100K_PATTERN, type EncodingName, loadEncoding, trainBpe, trainBpeNaive } from '../src/index.js';
 
 const { json, quick } = benchFlags();
@@ -111,6 +112,17 @@ record({
   unit: 'x',
 });
 
+// Language models: perplexity on held-out chapters, Kneser–Ney beside add-k (not a speed: the same on any machine).
+const orders = quick ? 3 : 5;
+for (const row of ngramPerplexities(loadMobyDick(), orders).rows)
+  record({
+    case: `ngram-${row.order}`,
+    impl: row.smoothing,
+    metric: 'perplexity',
+    value: row.perplexity,
+    unit: '',
+  });
+
 const report = { package: '@mle/nlp', results };
 printBenchReport(report, { json });
 
@@ -148,9 +160,19 @@ if (!quick && !json) {
       })),
     ),
   });
+  const ppl = (order: number, impl: string) => resultValue(results, `ngram-${order}`, impl, 'perplexity');
+  const lm = markdownTable(
+    ['n', 'interpolated Kneser–Ney', 'add-k (k = 0.01)'],
+    Array.from({ length: orders }, (_, i) => [
+      String(i + 1),
+      ppl(i + 1, 'kneser-ney').toFixed(1),
+      ppl(i + 1, 'add-k').toFixed(1),
+    ]),
+    { align: ['right', 'right', 'right'] },
+  );
   commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), run, {
     charts: { 'encode-throughput.svg': chart },
-    markdown: `${table}\n\n${training}`,
+    markdown: `${table}\n\n${training}\n\nWord n-gram perplexity on held-out text, chapters 118–135 and the epilogue (trained on the front matter and chapters 1–117; words seen once are \`<unk>\`):\n\n${lm}`,
   });
   console.log(
     `\nrun ${run.run}: wrote bench/results.json, charts/encode-throughput.svg and the README's results table`,

@@ -1,6 +1,7 @@
 /** Run: pnpm --filter @mle/nlp demo [-- --quick] */
 import { loadMobyDick } from '@mle/datasets';
 import { demoFlags, formatTable } from '@mle/report';
+import { ngramPerplexities } from './classic/perplexities.js';
 import { CL100K_PATTERN, type EncodingName, loadEncoding, type Tokenizer, trainBpe } from './index.js';
 
 const { quick } = demoFlags();
@@ -46,3 +47,17 @@ console.log(
 const ids = tokenizer.encode(sentence);
 console.log(`The sentence in it (${ids.length} tokens): ${pieces(tokenizer, ids)}`);
 console.log(`Decoded back unchanged: ${tokenizer.decode(ids) === sentence}`);
+
+// Word n-gram language models: perplexity on held-out chapters, and a sentence sampled from the best one.
+const orders = quick ? 3 : 5;
+const { rows: perplexity, best } = ngramPerplexities(loadMobyDick(), orders);
+const ppl = (order: number, smoothing: string) =>
+  perplexity.find((r) => r.order === order && r.smoothing === smoothing)!.perplexity.toFixed(1);
+console.log('\nWord n-grams, perplexity on chapters 118–135 and the epilogue (trained on chapters 1–117):');
+console.log(
+  formatTable(
+    ['n', 'interpolated Kneser–Ney', 'add-k (k = 0.01)'],
+    Array.from({ length: orders }, (_, i) => [String(i + 1), ppl(i + 1, 'kneser-ney'), ppl(i + 1, 'add-k')]),
+  ),
+);
+console.log(`Sampled from the ${best.order}-gram Kneser–Ney model (seed 1): ${best.generate(1).join(' ')}`);

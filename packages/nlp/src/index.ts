@@ -8,3 +8,5 @@ export {
   type TokenizerSpec,
 } from './bpe/tokenizer.js';
 export { type Trained, type TrainOptions, trainBpe, trainBpeNaive } from './bpe/train.js';
+export { BOS, EOS, NgramModel, type NgramOptions, type Smoothing, UNK } from './classic/ngram.js';
+export { normalize, sentences, words } from './classic/words.js';
