@@ -5,7 +5,7 @@
  * trainer. A full run writes the README's results table, charts/encode-throughput.svg and bench/results.json.
  */
 import { fileURLToPath } from 'node:url';
-import { loadMobyDick } from '@mle/datasets';
+import { loadMobyDick, loadSentiment } from '@mle/datasets';
 import {
   type BenchResult,
   benchFlags,
@@ -22,7 +22,9 @@ import * as gptO200k from 'gpt-tokenizer/encoding/o200k_base';
 import * as gptR50k from 'gpt-tokenizer/encoding/r50k_base';
 import { getEncoding } from 'js-tiktoken';
 import { ngramPerplexities } from '../src/classic/perplexities.js';
+import { crossValidate, ourNaiveBayes } from '../src/classic/sentiment.js';
 import { CL100K_PATTERN, type EncodingName, loadEncoding, trainBpe, trainBpeNaive } from '../src/index.js';
+import { winkNaiveBayesClassifier } from './wink.js';
 
 const { json, quick } = benchFlags();
 const log = (line: string) => {
@@ -123,6 +125,14 @@ for (const row of ngramPerplexities(loadMobyDick(), orders).rows)
     unit: '',
   });
 
+// Sentiment: 10-fold cross-validation on the 3,000 labelled sentences, the same folds and words for both.
+const classifiers = crossValidate(loadSentiment(), [ourNaiveBayes, winkNaiveBayesClassifier]);
+classifiers.forEach((c, i) => {
+  const impl = i === 0 ? 'ours-nb' : 'wink-nb';
+  record({ case: 'sentiment-10fold', impl, metric: 'accuracy', value: 100 * c.accuracy, unit: '%' });
+  record({ case: 'sentiment-10fold', impl, metric: 'macro_f1', value: 100 * c.macroF1, unit: '%' });
+});
+
 const report = { package: '@mle/nlp', results };
 printBenchReport(report, { json });
 
@@ -172,9 +182,23 @@ if (!quick && !json) {
   );
   commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), run, {
     charts: { 'encode-throughput.svg': chart },
-    markdown: `${table}\n\n${training}\n\nWord n-gram perplexity on held-out text, chapters 118–135 and the epilogue (trained on the front matter and chapters 1–117; words seen once are \`<unk>\`):\n\n${lm}`,
+    markdown: `${table}\n\n${training}\n\n${sentimentTable()}\n\nWord n-gram perplexity on held-out text, chapters 118–135 and the epilogue (trained on the front matter and chapters 1–117; words seen once are \`<unk>\`):\n\n${lm}`,
   });
   console.log(
     `\nrun ${run.run}: wrote bench/results.json, charts/encode-throughput.svg and the README's results table`,
   );
+}
+
+/** The README's classifier table: pooled accuracy and macro-F1 over the ten held-out folds. */
+function sentimentTable(): string {
+  const cell = (impl: string, metric: string) =>
+    `${resultValue(results, 'sentiment-10fold', impl, metric).toFixed(2)}%`;
+  return `Sentiment of the 3,000 labelled sentences (IMDb, Amazon, Yelp), stratified 10-fold cross-validation, the same folds and words for both:\n\n${markdownTable(
+    ['classifier', 'accuracy', 'macro-F1'],
+    [
+      ['ours: multinomial naive Bayes (Laplace)', cell('ours-nb', 'accuracy'), cell('ours-nb', 'macro_f1')],
+      ['wink-naive-bayes-text-classifier', cell('wink-nb', 'accuracy'), cell('wink-nb', 'macro_f1')],
+    ],
+    { align: ['left', 'right', 'right'] },
+  )}`;
 }

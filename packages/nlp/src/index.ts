@@ -8,5 +8,7 @@ export {
   type TokenizerSpec,
 } from './bpe/tokenizer.js';
 export { type Trained, type TrainOptions, trainBpe, trainBpeNaive } from './bpe/train.js';
+export { accuracy, macroF1, stratifiedKFold } from './classic/evaluation.js';
+export { MultinomialNaiveBayes } from './classic/naive-bayes.js';
 export { BOS, EOS, NgramModel, type NgramOptions, type Smoothing, UNK } from './classic/ngram.js';
 export { normalize, sentences, words } from './classic/words.js';
