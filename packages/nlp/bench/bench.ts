@@ -36,6 +36,7 @@ const megabytes = Buffer.byteLength(text, 'utf8') / 1e6;
 const runs = quick ? 3 : 7;
 const results: BenchResult[] = [];
 const record = (r: BenchResult) => results.push(r);
+const mbps = (c: string, impl: string) => resultValue(results, c, impl, 'mb_per_s');
 
 /** The part of gpt-tokenizer's per-encoding module the bench uses. */
 interface GptTokenizer {
@@ -80,13 +81,12 @@ for (const encoding of ENCODINGS) {
     });
     log(`${encoding.case} ${impl}: ${(megabytes / (timing.median / 1000)).toFixed(2)} MB/s`);
   }
-  const mbps = (impl: string) => resultValue(results, encoding.case, impl, 'mb_per_s');
   for (const peer of ['gpt-tokenizer', 'js-tiktoken'])
     record({
       case: encoding.case,
       impl: `ours ÷ ${peer}`,
       metric: 'ratio',
-      value: mbps('ours') / mbps(peer),
+      value: mbps(encoding.case, 'ours') / mbps(encoding.case, peer),
       unit: 'x',
     });
 }
@@ -138,7 +138,6 @@ printBenchReport(report, { json });
 
 if (!quick && !json) {
   const run = benchRecord(report);
-  const mbps = (c: string, impl: string) => resultValue(results, c, impl, 'mb_per_s');
   const rows = ENCODINGS.map((e) => [
     e.name,
     ...['ours', 'gpt-tokenizer', 'js-tiktoken'].map((impl) => mbps(e.case, impl).toFixed(2)),

@@ -1,16 +1,19 @@
 import { spawnSync } from 'node:child_process';
 
+/** Node flags that run a workspace's TypeScript sources directly: tsx, and the workspace's source export condition. */
+export const WORKSPACE_SOURCE_FLAGS = ['--import', 'tsx', '--conditions=@mle/source'] as const;
+
 /**
  * Runs a workspace TypeScript script in a fresh Node process with `--expose-gc` (a memory test needs a process of
  * its own whose collector it can force), from `cwd`, and returns the one JSON line the script printed. A script
  * that writes to stderr or exits non-zero is an error that carries what it wrote.
  */
 export function runGcScript<T>(script: string, args: readonly string[], cwd: string): T {
-  const child = spawnSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--conditions=@mle/source', script, ...args],
-    { cwd, encoding: 'utf8', timeout: 300_000 },
-  );
+  const child = spawnSync(process.execPath, ['--expose-gc', ...WORKSPACE_SOURCE_FLAGS, script, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (child.status !== 0 || child.stderr !== '')
     throw new Error(
       `runGcScript: ${script} ${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr}`,

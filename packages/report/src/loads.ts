@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { WORKSPACE_SOURCE_FLAGS } from './gc-child.js';
 
 /**
  * Every module URL that importing `specifier` resolves, from `cwd` (a workspace directory, so its dependencies
@@ -34,9 +35,7 @@ export async function resolve(specifier, context, next) {
     const child = spawnSync(
       process.execPath,
       [
-        '--conditions=@mle/source',
-        '--import',
-        'tsx',
+        ...WORKSPACE_SOURCE_FLAGS,
         '--import',
         pathToFileURL(register).href,
         '--input-type=module',

@@ -34,7 +34,7 @@ interface Word {
  * smallest pair (a, then b), the same rule `trainBpeNaive` uses, so both produce the same merges.
  */
 export function trainBpe(text: string, options: TrainOptions): Trained {
-  const { words, target } = prepare(text, options);
+  const words = prepare(text, options);
   const counts = new Map<number, number>();
   const where = new Map<number, Set<number>>();
   const heap = new PairHeap();
@@ -52,7 +52,7 @@ export function trainBpe(text: string, options: TrainOptions): Trained {
   });
   for (const [key, count] of counts) heap.push(count, key);
   const vocab = new Vocabulary();
-  while (vocab.size < target) {
+  while (vocab.size < options.vocabSize) {
     const best = heap.popValid(counts);
     if (!best) break;
     const [a, b] = split(best.key);
@@ -83,7 +83,7 @@ export function trainBpe(text: string, options: TrainOptions): Trained {
     }
     vocab.record(a, b, id, best.count);
   }
-  return finish(vocab, target, options);
+  return finish(vocab, options);
 }
 
 /**
@@ -92,9 +92,9 @@ export function trainBpe(text: string, options: TrainOptions): Trained {
  * measured against.
  */
 export function trainBpeNaive(text: string, options: TrainOptions): Trained {
-  const { words, target } = prepare(text, options);
+  const words = prepare(text, options);
   const vocab = new Vocabulary();
-  while (vocab.size < target) {
+  while (vocab.size < options.vocabSize) {
     const counts = new Map<number, number>();
     for (const word of words)
       for (let i = 0; i + 1 < word.ids.length; i++) {
@@ -114,10 +114,10 @@ export function trainBpeNaive(text: string, options: TrainOptions): Trained {
     for (const word of words) word.ids = mergeWord(word.ids, a, b, id);
     vocab.record(a, b, id, bestCount);
   }
-  return finish(vocab, target, options);
+  return finish(vocab, options);
 }
 
-function prepare(text: string, options: TrainOptions): { words: Word[]; target: number } {
+function prepare(text: string, options: TrainOptions): Word[] {
   const { vocabSize } = options;
   if (text.length === 0) throw new Error('trainBpe: the training text is empty');
   if (!Number.isInteger(vocabSize) || vocabSize < 256)
@@ -133,11 +133,10 @@ function prepare(text: string, options: TrainOptions): { words: Word[]; target: 
     frequency.set(bytes, (frequency.get(bytes) ?? 0) + 1);
   }
   // Unique pieces with their counts, in first-seen order: training is deterministic.
-  const words = [...frequency].map(([bytes, count]) => ({
+  return [...frequency].map(([bytes, count]) => ({
     ids: Array.from(bytes, (c) => c.charCodeAt(0)),
     count,
   }));
-  return { words, target: vocabSize };
 }
 
 /** The word with every non-overlapping (a, b), left to right, replaced by id; the same array if there is none. */
@@ -183,7 +182,8 @@ class Vocabulary {
   }
 }
 
-function finish(vocab: Vocabulary, target: number, options: TrainOptions): Trained {
+function finish(vocab: Vocabulary, options: TrainOptions): Trained {
+  const target = options.vocabSize;
   if (vocab.size < target)
     throw new RangeError(
       `trainBpe: vocabSize ${target} is more than this text can produce: only ${vocab.size - 256} merges were ` +

@@ -31,17 +31,21 @@ export function stratifiedKFold<Label>(labels: readonly Label[], k: number, seed
   return folds.map((fold) => fold.sort((a, b) => a - b));
 }
 
-export function accuracy<Label>(truth: readonly Label[], predicted: readonly Label[]): number {
+function checkPredictions(where: string, truth: readonly unknown[], predicted: readonly unknown[]): void {
   if (truth.length !== predicted.length || truth.length === 0)
     throw new RangeError(
-      `accuracy: ${truth.length} labels and ${predicted.length} predictions (need as many, ≥ 1)`,
+      `${where}: ${truth.length} labels and ${predicted.length} predictions (need as many, ≥ 1)`,
     );
+}
+
+export function accuracy<Label>(truth: readonly Label[], predicted: readonly Label[]): number {
+  checkPredictions('accuracy', truth, predicted);
   return truth.filter((t, i) => t === predicted[i]).length / truth.length;
 }
 
 /** The unweighted mean over classes of F1 = 2·precision·recall / (precision + recall) (0 for a class never hit). */
 export function macroF1<Label>(truth: readonly Label[], predicted: readonly Label[]): number {
-  accuracy(truth, predicted); // the same checks
+  checkPredictions('macroF1', truth, predicted);
   const classes = [...new Set([...truth, ...predicted])];
   const f1 = classes.map((c) => {
     let tp = 0;

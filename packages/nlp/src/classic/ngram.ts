@@ -72,30 +72,30 @@ export class NgramModel {
     vocab.delete(BOS);
     this.vocab = vocab;
     const n = this.order;
-    // Raw counts of every order, from the padded sentences; an n-gram that would predict <s> is not counted.
+    // Raw counts, from the padded sentences; an n-gram that would predict <s> is not counted. Add-k needs the
+    // highest order only; Kneser–Ney the highest for itself and orders 2… for the continuation counts below them.
+    const lowest = this.smoothing.kind === 'add-k' ? n : Math.min(2, n);
     const raw: Map<string, number>[] = Array.from({ length: n + 1 }, () => new Map());
     for (const s of sentences) {
       const padded = [...Array(n - 1).fill(BOS), ...s.map((w) => this.known(w)), EOS];
       for (let end = n - 1; end < padded.length; end++)
-        for (let m = 1; m <= n; m++) {
-          const gram = padded.slice(end - m + 1, end + 1);
-          const k = key(gram);
+        for (let m = lowest; m <= n; m++) {
+          const k = key(padded.slice(end - m + 1, end + 1));
           raw[m]!.set(k, (raw[m]!.get(k) ?? 0) + 1);
         }
     }
     this.levels = [];
-    for (let m = 1; m <= n; m++) {
-      let counts = raw[m]!;
-      if (this.smoothing.kind === 'kneser-ney' && m < n) {
+    this.levels[n] = level(raw[n]!);
+    if (this.smoothing.kind === 'kneser-ney')
+      for (let m = 1; m < n; m++) {
         // Continuation counts: the number of distinct words seen before each m-gram.
-        counts = new Map();
+        const counts = new Map<string, number>();
         for (const k of raw[m + 1]!.keys()) {
           const suffix = k.slice(k.indexOf(SEP) + 1);
           counts.set(suffix, (counts.get(suffix) ?? 0) + 1);
         }
+        this.levels[m] = level(counts);
       }
-      this.levels[m] = level(counts);
-    }
     return this;
   }
 
