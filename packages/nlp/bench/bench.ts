@@ -22,7 +22,7 @@ import * as gptO200k from 'gpt-tokenizer/encoding/o200k_base';
 import * as gptR50k from 'gpt-tokenizer/encoding/r50k_base';
 import { getEncoding } from 'js-tiktoken';
 import { ngramPerplexities } from '../src/classic/perplexities.js';
-import { crossValidate, ourNaiveBayes } from '../src/classic/sentiment.js';
+import { crossValidate, ourNaiveBayes, ourTfidfLogistic } from '../src/classic/sentiment.js';
 import { CL100K_PATTERN, type EncodingName, loadEncoding, trainBpe, trainBpeNaive } from '../src/index.js';
 import { winkNaiveBayesClassifier } from './wink.js';
 
@@ -126,9 +126,15 @@ for (const row of ngramPerplexities(loadMobyDick(), orders).rows)
   });
 
 // Sentiment: 10-fold cross-validation on the 3,000 labelled sentences, the same folds and words for both.
-const classifiers = crossValidate(loadSentiment(), [ourNaiveBayes, winkNaiveBayesClassifier]);
+const LOGISTIC_C = [1, 10, 100];
+const classifiers = crossValidate(loadSentiment(), [
+  ourNaiveBayes,
+  winkNaiveBayesClassifier,
+  ...LOGISTIC_C.map((C) => ourTfidfLogistic(C)),
+]);
+const classifierImpls = ['ours-nb', 'wink-nb', ...LOGISTIC_C.map((C) => `ours-tfidf-lr-c${C}`)];
 classifiers.forEach((c, i) => {
-  const impl = i === 0 ? 'ours-nb' : 'wink-nb';
+  const impl = classifierImpls[i]!;
   record({ case: 'sentiment-10fold', impl, metric: 'accuracy', value: 100 * c.accuracy, unit: '%' });
   record({ case: 'sentiment-10fold', impl, metric: 'macro_f1', value: 100 * c.macroF1, unit: '%' });
 });
@@ -192,11 +198,13 @@ if (!quick && !json) {
 function sentimentTable(): string {
   const cell = (impl: string, metric: string) =>
     `${resultValue(results, 'sentiment-10fold', impl, metric).toFixed(2)}%`;
-  return `Sentiment of the 3,000 labelled sentences (IMDb, Amazon, Yelp), stratified 10-fold cross-validation, the same folds and words for both:\n\n${markdownTable(
+  const row = (label: string, impl: string) => [label, cell(impl, 'accuracy'), cell(impl, 'macro_f1')];
+  return `Sentiment of the 3,000 labelled sentences (IMDb, Amazon, Yelp), stratified 10-fold cross-validation, the same folds and words for every classifier:\n\n${markdownTable(
     ['classifier', 'accuracy', 'macro-F1'],
     [
-      ['ours: multinomial naive Bayes (Laplace)', cell('ours-nb', 'accuracy'), cell('ours-nb', 'macro_f1')],
-      ['wink-naive-bayes-text-classifier', cell('wink-nb', 'accuracy'), cell('wink-nb', 'macro_f1')],
+      row('ours: multinomial naive Bayes (Laplace)', 'ours-nb'),
+      row('wink-naive-bayes-text-classifier', 'wink-nb'),
+      ...LOGISTIC_C.map((C) => row(`ours: TF-IDF + logistic regression, C = ${C}`, `ours-tfidf-lr-c${C}`)),
     ],
     { align: ['left', 'right', 'right'] },
   )}`;

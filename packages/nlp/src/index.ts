@@ -9,6 +9,8 @@ export {
 } from './bpe/tokenizer.js';
 export { type Trained, type TrainOptions, trainBpe, trainBpeNaive } from './bpe/train.js';
 export { accuracy, macroF1, stratifiedKFold } from './classic/evaluation.js';
+export { LogisticRegression, type LogisticRegressionOptions } from './classic/logistic-regression.js';
 export { MultinomialNaiveBayes } from './classic/naive-bayes.js';
 export { BOS, EOS, NgramModel, type NgramOptions, type Smoothing, UNK } from './classic/ngram.js';
+export { type SparseRows, type TfidfOptions, TfidfVectorizer } from './classic/tfidf.js';
 export { normalize, sentences, words } from './classic/words.js';

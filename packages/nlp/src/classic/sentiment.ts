@@ -1,6 +1,8 @@
 import type { LabelledSentence } from '@mle/datasets';
 import { accuracy, macroF1, stratifiedKFold } from './evaluation.js';
+import { LogisticRegression } from './logistic-regression.js';
 import { MultinomialNaiveBayes } from './naive-bayes.js';
+import { TfidfVectorizer } from './tfidf.js';
 import { words } from './words.js';
 
 /** A text classifier as the cross-validation drives it: trained on token lists, asked for a label. */
@@ -19,6 +21,22 @@ export const ourNaiveBayes: TextClassifier = {
     return (document) => model.predict(document);
   },
 };
+
+/**
+ * TF-IDF (smooth idf, sublinear tf, unit length) into L2-penalized logistic regression. The bench runs C = 1, 10
+ * and 100 on the same folds; choosing the best of them there makes its score slightly optimistic (no nested
+ * cross-validation), which the README says.
+ */
+export function ourTfidfLogistic(C = 10): TextClassifier {
+  return {
+    name: `ours: TF-IDF + logistic regression (C = ${C})`,
+    train: (documents, labels) => {
+      const vectorizer = new TfidfVectorizer({ tf: 'sublinear', idf: 'smooth', norm: 'l2' });
+      const model = new LogisticRegression({ C }).fit(vectorizer.fitTransform(documents), labels);
+      return (document) => model.predict(vectorizer.transform([document]))[0]!;
+    },
+  };
+}
 
 export interface CrossValidation {
   name: string;
