@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadStateDict, manualSeed, saveStateDict } from '@mle/autograd';
 import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
+import { recipeKey } from '@mle/report';
 
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
@@ -20,30 +20,9 @@ export const MLP_RECIPE: MlpRecipe = { hidden: 128, dropout: 0.2, epochs: 20, se
 /** The packages whose code decides what training produces: a change to any of them is a new recipe. */
 const TRAINING_CODE = ['@mle/autograd', '@mle/tensor', '@mle/datasets'] as const;
 
-/**
- * A key for trained weights: the recipe and the source of the code that trains, so that saved weights are reused
- * only for the same recipe and the same code (a changed recipe or optimizer never benchmarks stale weights).
- */
-export function recipeKey(recipe: MlpRecipe): string {
-  const hash = createHash('sha256').update(JSON.stringify(recipe));
-  for (const name of TRAINING_CODE) {
-    // The workspace package this app links to, and every source module in it.
-    const dir = join(realpathSync(fileURLToPath(new URL(`../node_modules/${name}`, import.meta.url))), 'src');
-    for (const file of filesUnder(dir))
-      hash.update(`${name}/${relative(dir, file)}\0`).update(readFileSync(file));
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((entry) => {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) return filesUnder(path);
-      return entry.endsWith('.ts') ? [path] : [];
-    });
-}
+/** The key trained weights are saved under: the recipe and the training code's source (see @mle/report). */
+export const mlpRecipeKey = (recipe: MlpRecipe): string =>
+  recipeKey(recipe, fileURLToPath(new URL('..', import.meta.url)), TRAINING_CODE);
 
 /**
  * The MLP trained by `recipe`, with its weights: loaded from `artifacts` when a run with the same recipe and the
@@ -55,7 +34,7 @@ export function trainedMnistMlp(
   options: { recipe?: MlpRecipe; artifacts?: string } = {},
 ) {
   const { recipe = MLP_RECIPE, artifacts = ARTIFACTS } = options;
-  const key = recipeKey(recipe);
+  const key = mlpRecipeKey(recipe);
   const base = join(artifacts, `mnist-mlp-${key}`);
   const data = mnistArrays({ image: 'flat' });
   manualSeed(recipe.seed);

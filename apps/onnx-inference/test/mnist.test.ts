@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { type MlpRecipe, recipeKey, trainedMnistMlp } from '../src/mnist.js';
+import { type MlpRecipe, mlpRecipeKey, trainedMnistMlp } from '../src/mnist.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mle-onnx-inference-weights-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -22,10 +22,10 @@ it('saved weights are reused only for the same recipe: a changed recipe trains a
   expect(again.weights).toEqual(first.weights);
 
   const changed = { ...small, seed: 1 };
-  expect(recipeKey(changed)).not.toBe(recipeKey(small));
+  expect(mlpRecipeKey(changed)).not.toBe(mlpRecipeKey(small));
   expect(run(changed).said).toMatch(/^no weights for recipe [0-9a-f]{16} yet/);
   expect(readdirSync(scratch).sort()).toEqual([
-    `mnist-mlp-${recipeKey(changed)}.bin`,
-    `mnist-mlp-${recipeKey(changed)}.json`,
+    `mnist-mlp-${mlpRecipeKey(changed)}.bin`,
+    `mnist-mlp-${mlpRecipeKey(changed)}.json`,
   ]);
 });

@@ -2,9 +2,12 @@
  * Run: pnpm --filter @mle/nlp bench [-- --json] [-- --quick]
  * Tokenizer encode throughput on Moby Dick, ours beside js-tiktoken and gpt-tokenizer in the same process, for
  * r50k, cl100k and o200k; and BPE training to a 4,096-token vocabulary, incremental beside the recount-every-merge
- * trainer. A full run writes the README's results table, charts/encode-throughput.svg and bench/results.json.
+ * trainer; n-gram perplexities; the sentiment classifiers cross-validated beside wink; the character LSTM's training
+ * throughput beside TensorFlow.js (wasm), and the trained model's validation loss and samples. A full run writes the
+ * README's results table, charts/encode-throughput.svg, charts/char-lstm-training.svg and bench/results.json.
  */
 import { fileURLToPath } from 'node:url';
+import { Adam } from '@mle/autograd';
 import { loadMobyDick, loadSentiment } from '@mle/datasets';
 import {
   type BenchResult,
@@ -12,18 +15,37 @@ import {
   benchRecord,
   commitBenchRun,
   groupedBarChartSvg,
+  lineChartSvg,
   markdownTable,
   measure,
+  median,
   printBenchReport,
   resultValue,
 } from '@mle/report';
+import * as tf from '@tensorflow/tfjs';
 import * as gptCl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import * as gptO200k from 'gpt-tokenizer/encoding/o200k_base';
 import * as gptR50k from 'gpt-tokenizer/encoding/r50k_base';
+import '@tensorflow/tfjs-backend-wasm';
 import { getEncoding } from 'js-tiktoken';
 import { ngramPerplexities } from '../src/classic/perplexities.js';
 import { crossValidate, ourNaiveBayes, ourTfidfLogistic } from '../src/classic/sentiment.js';
-import { CL100K_PATTERN, type EncodingName, loadEncoding, trainBpe, trainBpeNaive } from '../src/index.js';
+import {
+  CHAR_LM_QUICK,
+  CHAR_LM_RECIPE,
+  CL100K_PATTERN,
+  charLmData,
+  charLmFor,
+  charLmStep,
+  type EncodingName,
+  loadEncoding,
+  sampleCharLm,
+  streamWindows,
+  trainBpe,
+  trainBpeNaive,
+  trainedCharLm,
+} from '../src/index.js';
+import { tfjsCharLstmSteps } from './char-lstm-tfjs.js';
 import { winkNaiveBayesClassifier } from './wink.js';
 
 const { json, quick } = benchFlags();
@@ -139,6 +161,51 @@ classifiers.forEach((c, i) => {
   record({ case: 'sentiment-10fold', impl, metric: 'macro_f1', value: 100 * c.macroF1, unit: '%' });
 });
 
+// The character LSTM: training throughput beside the same model in TensorFlow.js (wasm) on the same blocks, then
+// the trained model (cached under artifacts/ by recipe and code) with its validation loss, curve and samples.
+const lmRecipe = quick ? CHAR_LM_QUICK : CHAR_LM_RECIPE;
+const lmData = charLmData(loadMobyDick());
+const lmWindows = streamWindows(lmData.train, lmRecipe.batch, lmRecipe.window);
+const lmBlocks = Array.from({ length: quick ? 6 : 12 }, () => lmWindows.next().value!.block);
+const lmWarmup = 2;
+{
+  const model = charLmFor(lmRecipe, lmData.vocabulary.size);
+  const optimizer = new Adam(model.parameters(), { lr: lmRecipe.lr });
+  const seconds = lmBlocks.map((block) => {
+    const started = performance.now();
+    charLmStep(model, optimizer, block, undefined, lmRecipe.clip);
+    return (performance.now() - started) / 1000;
+  });
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const theirs = await tfjsCharLstmSteps(lmRecipe, lmData.vocabulary.size, lmBlocks);
+  const chars = lmRecipe.batch * lmRecipe.window;
+  for (const [impl, times] of [
+    ['ours', seconds],
+    ['tfjs-wasm', theirs],
+  ] as const) {
+    const perSecond = chars / median(times.slice(lmWarmup));
+    record({ case: 'char-lstm-train', impl, metric: 'chars_per_s', value: perSecond, unit: 'chars/s' });
+    log(`char-lstm training ${impl}: ${perSecond.toFixed(0)} chars/s`);
+  }
+  record({
+    case: 'char-lstm-train',
+    impl: 'ours ÷ tfjs-wasm',
+    metric: 'ratio',
+    value:
+      resultValue(results, 'char-lstm-train', 'ours', 'chars_per_s') /
+      resultValue(results, 'char-lstm-train', 'tfjs-wasm', 'chars_per_s'),
+    unit: 'x',
+  });
+}
+const lm = trainedCharLm(loadMobyDick(), lmRecipe, log);
+const lmValLoss = lm.history.val.at(-1)!.loss;
+record({ case: 'char-lstm', impl: 'ours', metric: 'val_nats_per_char', value: lmValLoss, unit: 'nats/char' });
+const lmSamples = [0.5, 1].map((temperature) => ({
+  temperature,
+  text: sampleCharLm(lm.model, lm.vocabulary, { prompt: 'The whale ', length: 240, temperature, seed: 1 }),
+}));
+
 const report = { package: '@mle/nlp', results };
 printBenchReport(report, { json });
 
@@ -186,11 +253,11 @@ if (!quick && !json) {
     { align: ['right', 'right', 'right'] },
   );
   commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), run, {
-    charts: { 'encode-throughput.svg': chart },
-    markdown: `${table}\n\n${training}\n\n${sentimentTable()}\n\nWord n-gram perplexity on held-out text, chapters 118–135 and the epilogue (trained on the front matter and chapters 1–117; words seen once are \`<unk>\`):\n\n${lm}`,
+    charts: { 'encode-throughput.svg': chart, 'char-lstm-training.svg': await charLstmChart() },
+    markdown: `${table}\n\n${training}\n\n${sentimentTable()}\n\n${charLstmSection()}\n\nWord n-gram perplexity on held-out text, chapters 118–135 and the epilogue (trained on the front matter and chapters 1–117; words seen once are \`<unk>\`):\n\n${lm}`,
   });
   console.log(
-    `\nrun ${run.run}: wrote bench/results.json, charts/encode-throughput.svg and the README's results table`,
+    `\nrun ${run.run}: wrote bench/results.json, charts/encode-throughput.svg, charts/char-lstm-training.svg and the README's results table`,
   );
 }
 
@@ -208,4 +275,37 @@ function sentimentTable(): string {
     ],
     { align: ['left', 'right', 'right'] },
   )}`;
+}
+
+/** The README's paragraph on the character LSTM: the recipe, throughput beside tfjs, validation loss, samples. */
+function charLstmSection(): string {
+  const r = lmRecipe;
+  const perSecond = (impl: string) => resultValue(results, 'char-lstm-train', impl, 'chars_per_s');
+  const samples = lmSamples
+    .map((s) => `Temperature ${s.temperature}:\n\n> ${s.text.replace(/\n+/g, ' ')}`)
+    .join('\n\n');
+  return [
+    `Character LSTM (embedding ${r.embedding}, ${r.layers} × LSTM ${r.hidden}, batch ${r.batch} × window ${r.window}, Adam ${r.lr}, clip ${r.clip}, ${r.steps} steps on chapters 1–117; recipe ${lm.key}): validation loss ${lmValLoss.toFixed(3)} nats/char (${(lmValLoss / Math.LN2).toFixed(3)} bits/char) on chapters 118–135 and the epilogue, after ${lm.history.seconds.toFixed(0)} s of training.`,
+    `Training throughput, median of ${lmBlocks.length - lmWarmup} steps after ${lmWarmup} of warm-up on the same blocks: ours ${perSecond('ours').toFixed(0)} chars/s, TensorFlow.js layers on its wasm backend ${perSecond('tfjs-wasm').toFixed(0)} chars/s (${(perSecond('ours') / perSecond('tfjs-wasm')).toFixed(2)}×).`,
+    samples,
+  ].join('\n\n');
+}
+
+/** Training loss per step (a 25-step moving mean) and validation loss, nats/char. */
+function charLstmChart(): Promise<string> {
+  const train = lm.history.train;
+  const smooth = train.map((_, i) => {
+    const from = Math.max(0, i - 24);
+    const window = train.slice(from, i + 1);
+    return { x: i + 1, y: window.reduce((a, b) => a + b, 0) / window.length };
+  });
+  return lineChartSvg({
+    title: 'Character LSTM on Moby Dick: loss (nats/char)',
+    x: { label: 'step', format: 'd' },
+    y: { label: 'nats/char' },
+    series: [
+      { name: 'train (25-step mean)', points: smooth },
+      { name: 'validation', points: lm.history.val.map((v) => ({ x: v.step, y: v.loss })) },
+    ],
+  });
 }

@@ -3,7 +3,17 @@ import { loadMobyDick, loadSentiment } from '@mle/datasets';
 import { demoFlags, formatTable } from '@mle/report';
 import { ngramPerplexities } from './classic/perplexities.js';
 import { crossValidate, ourNaiveBayes, ourTfidfLogistic } from './classic/sentiment.js';
-import { CL100K_PATTERN, type EncodingName, loadEncoding, type Tokenizer, trainBpe } from './index.js';
+import {
+  CHAR_LM_QUICK,
+  CHAR_LM_RECIPE,
+  CL100K_PATTERN,
+  type EncodingName,
+  loadEncoding,
+  sampleCharLm,
+  type Tokenizer,
+  trainBpe,
+  trainedCharLm,
+} from './index.js';
 
 const { quick } = demoFlags();
 const sentence =
@@ -77,3 +87,17 @@ console.log(
     ]),
   ),
 );
+
+// The character LSTM: trained once per recipe and code, then loaded from artifacts/ (the first full run trains it
+// for several minutes; -- --quick trains a small one in seconds).
+const lm = trainedCharLm(loadMobyDick(), quick ? CHAR_LM_QUICK : CHAR_LM_RECIPE, (line) =>
+  console.log(`  ${line}`),
+);
+const last = lm.history.val.at(-1)!;
+console.log(
+  `\nCharacter LSTM (hidden ${lm.model.config.hidden}), validation loss ${last.loss.toFixed(3)} nats/char after ${last.step} steps (${(last.loss / Math.LN2).toFixed(2)} bits/char).`,
+);
+for (const temperature of [0.5, 1])
+  console.log(
+    `Sample at temperature ${temperature}: ${JSON.stringify(sampleCharLm(lm.model, lm.vocabulary, { prompt: 'The whale ', length: 160, temperature, seed: 1 }))}`,
+  );

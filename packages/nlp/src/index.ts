@@ -14,3 +14,38 @@ export { MultinomialNaiveBayes } from './classic/naive-bayes.js';
 export { BOS, EOS, NgramModel, type NgramOptions, type Smoothing, UNK } from './classic/ngram.js';
 export { type SparseRows, type TfidfOptions, TfidfVectorizer } from './classic/tfidf.js';
 export { normalize, sentences, words } from './classic/words.js';
+export {
+  CharLm,
+  type CharLmConfig,
+  type CharLmHistory,
+  type CharLmRecipe,
+  CharVocabulary,
+  charLmFor,
+  charLmLoss,
+  charLmStep,
+  sampleCharLm,
+  streamWindows,
+  trainCharLm,
+} from './sequence/char-lm.js';
+export { FusedLSTM, lstmSequence } from './sequence/fused-lstm.js';
+export {
+  type CellKind,
+  GRUCell,
+  gru,
+  LSTMCell,
+  lstm,
+  Recurrent,
+  RecurrentCell,
+  type RecurrentOutput,
+  type RecurrentState,
+  RNNCell,
+  rnn,
+  stackTime,
+} from './sequence/recurrent.js';
+export {
+  CHAR_LM_QUICK,
+  CHAR_LM_RECIPE,
+  charLmData,
+  type TrainedCharLm,
+  trainedCharLm,
+} from './sequence/trained.js';

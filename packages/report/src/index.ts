@@ -1,3 +1,4 @@
+export { recipeKey } from './artifacts.js';
 export {
   type BenchFlags,
   type BenchReport,
