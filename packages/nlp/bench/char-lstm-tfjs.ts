@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { CharLmRecipe } from '../src/index.js';
 
 /**
- * The same character model in TensorFlow.js layers (embedding → LSTM returning every step → dense to the
- * vocabulary), trained by `trainOnBatch` with Adam on the same [batch, window + 1] blocks. Each step's seconds are
+ * The same character model in TensorFlow.js layers (embedding as a bias-free dense layer on one-hot input → LSTM
+ * returning every step → dense to the vocabulary), trained by `trainOnBatch` with Adam on the same [batch, window + 1] blocks. Each step's seconds are
  * returned. tfjs layers have no truncated BPTT with state carried between calls short of a stateful layer with a
  * fixed batch, so every window starts from zeros: the work per step is the same.
  */
@@ -16,7 +16,9 @@ export async function tfjsCharLstmSteps(
   const { batch, window } = recipe;
   const model = tf.sequential({
     layers: [
-      tf.layers.embedding({ inputDim: vocabSize, outputDim: recipe.embedding, inputLength: window }),
+      // An embedding is a one-hot row times a matrix; tfjs's Embedding layer cannot train on the wasm backend (its
+      // gradient needs the UnsortedSegmentSum kernel, which tfjs-backend-wasm 4.22 lacks), so it is written so.
+      tf.layers.dense({ units: recipe.embedding, useBias: false, inputShape: [window, vocabSize] }),
       tf.layers.lstm({ units: recipe.hidden, returnSequences: true, recurrentActivation: 'sigmoid' }),
       tf.layers.dense({ units: vocabSize }),
     ],
@@ -35,7 +37,7 @@ export async function tfjsCharLstmSteps(
         inputs.push(ids[b * (window + 1) + t]!);
         targets.push(ids[b * (window + 1) + t + 1]!);
       }
-    const x = tf.tensor2d(inputs, [batch, window]);
+    const x = tf.tidy(() => tf.oneHot(tf.tensor2d(inputs, [batch, window], 'int32'), vocabSize).toFloat());
     const y = tf.tidy(() => tf.oneHot(tf.tensor2d(targets, [batch, window], 'int32'), vocabSize));
     const started = performance.now();
     await model.trainOnBatch(x, y);

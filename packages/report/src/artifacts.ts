@@ -6,12 +6,15 @@ import { join, relative } from 'node:path';
  * A key for a trained artifact: a hash of the recipe and of the TypeScript source of every workspace package whose
  * code decides what training produces, so that saved weights are reused only for the same recipe and the same code
  * (a changed recipe or optimizer never reuses stale weights). `packageDir` is the package that trains; each name in
- * `packages` is resolved through its node_modules (the workspace link), and `'.'` stands for the package's own `src`.
+ * `packages` is resolved through its node_modules (the workspace link) and its `src` hashed; a name starting with `./`
+ * is a directory of the training package itself (e.g. `./src/sequence`).
  */
 export function recipeKey(recipe: unknown, packageDir: string, packages: readonly string[]): string {
   const hash = createHash('sha256').update(JSON.stringify(recipe));
   for (const name of packages) {
-    const dir = join(name === '.' ? packageDir : realpathSync(join(packageDir, 'node_modules', name)), 'src');
+    const dir = name.startsWith('./')
+      ? join(packageDir, name)
+      : join(realpathSync(join(packageDir, 'node_modules', name)), 'src');
     for (const file of filesUnder(dir))
       hash.update(`${name}/${relative(dir, file)}\0`).update(readFileSync(file));
   }

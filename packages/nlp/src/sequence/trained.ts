@@ -77,8 +77,9 @@ export function trainedCharLm(
   log: (line: string) => void = () => {},
   artifacts = ARTIFACTS,
 ): TrainedCharLm {
+  // The model's own code is this directory; the rest of the package (tokenizer, n-grams) does not change training.
   const key = recipeKey(recipe, fileURLToPath(new URL('../..', import.meta.url)), [
-    '.',
+    './src/sequence',
     '@mle/autograd',
     '@mle/tensor',
     '@mle/datasets',
