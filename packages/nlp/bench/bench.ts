@@ -3,8 +3,8 @@
  * Tokenizer encode throughput on Moby Dick, ours beside js-tiktoken and gpt-tokenizer in the same process, for
  * r50k, cl100k and o200k; and BPE training to a 4,096-token vocabulary, incremental beside the recount-every-merge
  * trainer; n-gram perplexities; the sentiment classifiers cross-validated beside wink; the character LSTM's training
- * throughput beside TensorFlow.js (wasm), and the trained model's validation loss and samples. A full run writes the
- * README's results table, charts/encode-throughput.svg, charts/char-lstm-training.svg and bench/results.json.
+ * throughput beside TensorFlow.js (wasm), and the trained model's validation loss and samples; word2vec's neighbours
+ * and analogies. A full run writes the README's results table, the three charts and bench/results.json.
  */
 import { fileURLToPath } from 'node:url';
 import { Adam } from '@mle/autograd';
@@ -21,6 +21,7 @@ import {
   median,
   printBenchReport,
   resultValue,
+  scatterChartSvg,
 } from '@mle/report';
 import * as tf from '@tensorflow/tfjs';
 import * as gptCl100k from 'gpt-tokenizer/encoding/cl100k_base';
@@ -39,6 +40,11 @@ import {
   charLmStep,
   type EncodingName,
   loadEncoding,
+  MOBY_WORD2VEC,
+  MOBY_WORD2VEC_QUICK,
+  mobyWordVectors,
+  PROJECTION_GROUPS,
+  pca2,
   sampleCharLm,
   streamWindows,
   trainBpe,
@@ -206,6 +212,17 @@ const lmSamples = [0.5, 1].map((temperature) => ({
   text: sampleCharLm(lm.model, lm.vocabulary, { prompt: 'The whale ', length: 240, temperature, seed: 1 }),
 }));
 
+// word2vec on the whole book: training time (cached under artifacts/ like the LSTM), neighbours, analogies, PCA.
+const w2v = mobyWordVectors(loadMobyDick(), quick ? MOBY_WORD2VEC_QUICK : MOBY_WORD2VEC, log);
+record({ case: 'word2vec', impl: 'ours', metric: 'train_seconds', value: w2v.seconds, unit: 's' });
+record({
+  case: 'word2vec',
+  impl: 'ours',
+  metric: 'analogies_top1',
+  value: w2v.analogies.filter((a) => a.rank === 1).length,
+  unit: `of ${w2v.analogies.length}`,
+});
+
 const report = { package: '@mle/nlp', results };
 printBenchReport(report, { json });
 
@@ -253,11 +270,15 @@ if (!quick && !json) {
     { align: ['right', 'right', 'right'] },
   );
   commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), run, {
-    charts: { 'encode-throughput.svg': chart, 'char-lstm-training.svg': await charLstmChart() },
-    markdown: `${table}\n\n${training}\n\n${sentimentTable()}\n\n${charLstmSection()}\n\nWord n-gram perplexity on held-out text, chapters 118–135 and the epilogue (trained on the front matter and chapters 1–117; words seen once are \`<unk>\`):\n\n${lm}`,
+    charts: {
+      'encode-throughput.svg': chart,
+      'char-lstm-training.svg': await charLstmChart(),
+      'word-vectors-pca.svg': await wordVectorChart(),
+    },
+    markdown: `${table}\n\n${training}\n\n${sentimentTable()}\n\n${charLstmSection()}\n\n${wordVectorSection()}\n\nWord n-gram perplexity on held-out text, chapters 118–135 and the epilogue (trained on the front matter and chapters 1–117; words seen once are \`<unk>\`):\n\n${lm}`,
   });
   console.log(
-    `\nrun ${run.run}: wrote bench/results.json, charts/encode-throughput.svg, charts/char-lstm-training.svg and the README's results table`,
+    `\nrun ${run.run}: wrote bench/results.json, charts/encode-throughput.svg, charts/char-lstm-training.svg, charts/word-vectors-pca.svg and the README's results table`,
   );
 }
 
@@ -307,5 +328,43 @@ function charLstmChart(): Promise<string> {
       { name: 'train (25-step mean)', points: smooth },
       { name: 'validation', points: lm.history.val.map((v) => ({ x: v.step, y: v.loss })) },
     ],
+  });
+}
+
+/** The README's word2vec tables: nearest neighbours and the analogy checks. */
+function wordVectorSection(): string {
+  const o = MOBY_WORD2VEC;
+  const neighbours = markdownTable(
+    ['word', 'nearest by cosine similarity'],
+    w2v.neighbours.map((n) => [
+      n.word,
+      n.nearest.map((x) => `${x.word} (${x.similarity.toFixed(2)})`).join(', '),
+    ]),
+    { align: ['left', 'left'] },
+  );
+  const analogies = markdownTable(
+    ['a : b :: c : ?', 'expected', 'top three', 'rank of expected'],
+    w2v.analogies.map((a) => [
+      `${a.question[0]} : ${a.question[1]} :: ${a.question[2]} : ?`,
+      a.expected,
+      a.top.join(', '),
+      a.rank === null ? 'not in top 20' : String(a.rank),
+    ]),
+    { align: ['left', 'left', 'left', 'right'] },
+  );
+  return `word2vec skip-gram with negative sampling on the whole book (${w2v.vectors.words.length.toLocaleString('en-US')} words seen ${o.minCount}+ times; dim ${o.dim}, window ${o.window}, ${o.negative} noise words, t = ${o.sample}, ${o.epochs} epochs, ${w2v.pairs.toLocaleString('en-US')} pairs): ${w2v.seconds.toFixed(0)} s to train, one thread; loss per pair by epoch ${w2v.epochLoss.map((l) => l.toFixed(3)).join(', ')}.\n\n${neighbours}\n\n${analogies}`;
+}
+
+/** The projection chart: chosen words by group on the plane of the first two principal components. */
+function wordVectorChart(): Promise<string> {
+  const chosen = Object.entries(PROJECTION_GROUPS).flatMap(([group, words]) =>
+    words.filter((w) => w2v.vectors.has(w)).map((word) => ({ word, group })),
+  );
+  const { points, explained } = pca2(chosen.map((c) => w2v.vectors.vector(c.word)));
+  return scatterChartSvg({
+    title: 'Word vectors of Moby Dick, first two principal components',
+    x: { label: `PC1 (${(100 * explained[0]).toFixed(0)}% of the chosen words' variance)` },
+    y: { label: `PC2 (${(100 * explained[1]).toFixed(0)}%)` },
+    points: chosen.map((c, i) => ({ x: points[i]![0], y: points[i]![1], label: c.word, group: c.group })),
   });
 }

@@ -9,6 +9,9 @@ import {
   CL100K_PATTERN,
   type EncodingName,
   loadEncoding,
+  MOBY_WORD2VEC,
+  MOBY_WORD2VEC_QUICK,
+  mobyWordVectors,
   sampleCharLm,
   type Tokenizer,
   trainBpe,
@@ -100,4 +103,25 @@ console.log(
 for (const temperature of [0.5, 1])
   console.log(
     `Sample at temperature ${temperature}: ${JSON.stringify(sampleCharLm(lm.model, lm.vocabulary, { prompt: 'The whale ', length: 160, temperature, seed: 1 }))}`,
+  );
+
+// Word vectors: skip-gram with negative sampling on the whole book (cached under artifacts/ after the first run).
+const w2v = mobyWordVectors(loadMobyDick(), quick ? MOBY_WORD2VEC_QUICK : MOBY_WORD2VEC, (line) =>
+  console.log(`  ${line}`),
+);
+console.log(
+  `\nword2vec (${w2v.vectors.words.length} words, dim ${w2v.vectors.dim}), nearest neighbours${quick ? ' (-- --quick: one epoch, far from converged; the full demo trains five)' : ''}:`,
+);
+console.log(
+  formatTable(
+    ['word', 'nearest'],
+    w2v.neighbours.map((n) => [
+      n.word,
+      n.nearest.map((x) => `${x.word} ${x.similarity.toFixed(2)}`).join(', '),
+    ]),
+  ),
+);
+for (const a of w2v.analogies)
+  console.log(
+    `${a.question[0]} : ${a.question[1]} :: ${a.question[2]} : ${a.top[0]} (expected ${a.expected}, ranked ${a.rank ?? '> 20'})`,
   );

@@ -49,3 +49,23 @@ export {
   type TrainedCharLm,
   trainedCharLm,
 } from './sequence/trained.js';
+export {
+  ANALOGIES,
+  MOBY_WORD2VEC,
+  MOBY_WORD2VEC_QUICK,
+  type MobyVectors,
+  mobyWordVectors,
+  PROBE_WORDS,
+  PROJECTION_GROUPS,
+} from './vectors/moby.js';
+export {
+  keepProbability,
+  mulberry32,
+  pca2,
+  sgnsUpdate,
+  trainWord2Vec,
+  unigramTable,
+  type Word2VecOptions,
+  type Word2VecResult,
+  WordVectors,
+} from './vectors/word2vec.js';

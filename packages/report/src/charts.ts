@@ -146,6 +146,61 @@ export async function groupedBarChartSvg(chart: BarChart): Promise<string> {
   } as TopLevelSpec);
 }
 
+export interface ScatterChart {
+  title: string;
+  x: Axis;
+  y: Axis;
+  /** Each point is drawn with its label beside it (e.g. words in a 2-D projection of their vectors). */
+  points: readonly {
+    readonly x: number;
+    readonly y: number;
+    readonly label: string;
+    readonly group?: string;
+  }[];
+  width?: number;
+  height?: number;
+}
+
+/** Labelled points, coloured by group when given, as a standalone SVG document. */
+export async function scatterChartSvg(chart: ScatterChart): Promise<string> {
+  if (chart.points.length === 0) throw new Error(`scatterChartSvg(${chart.title}): no points to draw`);
+  chart.points.forEach((p, i) => {
+    checkValue(chart.title, `point ${i} (${p.label}) x`, p.x, chart.x.log);
+    checkValue(chart.title, `point ${i} (${p.label}) y`, p.y, chart.y.log);
+  });
+  const encoding = {
+    x: {
+      field: 'x',
+      type: 'quantitative',
+      title: chart.x.label,
+      scale: scale(chart.x),
+      axis: axisOf(chart.x),
+    },
+    y: {
+      field: 'y',
+      type: 'quantitative',
+      title: chart.y.label,
+      scale: scale(chart.y),
+      axis: axisOf(chart.y),
+    },
+    color: { field: 'group', type: 'nominal', title: null },
+  };
+  return render({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: chart.title,
+    width: chart.width ?? 560,
+    height: chart.height ?? 420,
+    data: { values: chart.points.map((p) => ({ group: '', ...p })) },
+    layer: [
+      { mark: { type: 'point', filled: true }, encoding },
+      {
+        mark: { type: 'text', align: 'left', dx: 5, dy: -4 },
+        encoding: { ...encoding, text: { field: 'label' } },
+      },
+    ],
+  } as TopLevelSpec);
+}
+
 function axisOf(axis: Axis) {
   return axis.format === undefined ? {} : { format: axis.format };
 }

@@ -22,6 +22,8 @@ export {
   type LineChart,
   type LineSeries,
   lineChartSvg,
+  type ScatterChart,
+  scatterChartSvg,
 } from './charts.js';
 export { rssAfterGc, runGcScript } from './gc-child.js';
 export { modulesLoadedBy } from './loads.js';

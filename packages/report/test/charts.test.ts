@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { groupedBarChartSvg, lineChartSvg } from '../src/index.js';
+import { groupedBarChartSvg, lineChartSvg, scatterChartSvg } from '../src/index.js';
 
 type Element = Record<string, unknown>;
 
@@ -135,5 +135,29 @@ describe('groupedBarChartSvg', () => {
     await expect(
       groupedBarChartSvg({ title: 't', category: 'c', value: { label: 'v' }, bars: bad }),
     ).rejects.toThrow('bar 0 (a, s) is Infinity');
+  });
+});
+
+describe('scatterChartSvg', () => {
+  it('draws every point with its label, coloured by group', async () => {
+    const points = [
+      { x: 0, y: 0, label: 'whale', group: 'animals' },
+      { x: 1, y: 2, label: 'shark', group: 'animals' },
+      { x: -1, y: 1, label: 'mast', group: 'ship' },
+    ];
+    const svg = await scatterChartSvg({ title: 'Words', x: { label: 'PC1' }, y: { label: 'PC2' }, points });
+    expect(XMLValidator.validate(svg)).toBe(true);
+    const all = elements(svg);
+    const marks = all.filter((e) => e.attrs['@aria-roledescription'] === 'point');
+    expect(marks.map((m) => m.attrs['@aria-label'])).toEqual(
+      // d3-format writes a minus sign (U+2212), not a hyphen.
+      points.map((p) => `PC1: ${String(p.x).replace('-', '\u2212')}; PC2: ${p.y}; group: ${p.group}`),
+    );
+    expect(all.filter((e) => e.tag === 'text').map((e) => e.text)).toEqual(
+      expect.arrayContaining(['whale', 'shark', 'mast', 'animals', 'ship', 'Words']),
+    );
+    await expect(
+      scatterChartSvg({ title: 'x', x: { label: 'a' }, y: { label: 'b' }, points: [] }),
+    ).rejects.toThrow('no points to draw');
   });
 });
