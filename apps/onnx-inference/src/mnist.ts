@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadStateDict, manualSeed, saveStateDict } from '@mle/autograd';
 import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
-import { recipeKey } from '@mle/report';
+import { recipeKey, replaceArtifacts } from '@mle/report';
 
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
@@ -45,9 +45,7 @@ export function trainedMnistMlp(
   } else {
     log(`no weights for recipe ${key} yet: training the MLP (${recipe.epochs} epochs)…`);
     fitMnist(model, data.train, { epochs: recipe.epochs, label: 'MLP' });
-    mkdirSync(artifacts, { recursive: true });
-    for (const stale of readdirSync(artifacts).filter((f) => /^mnist-mlp-[0-9a-f]{16}\.(json|bin)$/.test(f)))
-      rmSync(join(artifacts, stale));
+    replaceArtifacts(artifacts, 'mnist-mlp-', key);
     saveStateDict(model.stateDict(), base);
     log(`saved weights to ${base}.json/.bin`);
   }

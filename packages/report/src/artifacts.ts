@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
@@ -29,4 +29,16 @@ function filesUnder(dir: string): string[] {
       if (statSync(path).isDirectory()) return filesUnder(path);
       return entry.endsWith('.ts') ? [path] : [];
     });
+}
+
+/**
+ * Makes room in `dir` for an artifact saved as `${prefix}${key}.*`: creates the directory and removes the files of
+ * the same prefix under any other key (weights of an older recipe or older code), leaving other prefixes alone.
+ * Returns the base path to save under.
+ */
+export function replaceArtifacts(dir: string, prefix: string, key: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const file of readdirSync(dir))
+    if (file.startsWith(prefix) && !file.startsWith(`${prefix}${key}.`)) rmSync(join(dir, file));
+  return join(dir, `${prefix}${key}`);
 }

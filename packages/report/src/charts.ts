@@ -51,20 +51,8 @@ export async function lineChartSvg(chart: LineChart): Promise<string> {
     data: { values },
     mark: { type: 'line', point: values.length <= 200 },
     encoding: {
-      x: {
-        field: 'x',
-        type: 'quantitative',
-        title: chart.x.label,
-        scale: scale(chart.x),
-        axis: axisOf(chart.x),
-      },
-      y: {
-        field: 'y',
-        type: 'quantitative',
-        title: chart.y.label,
-        scale: scale(chart.y),
-        axis: axisOf(chart.y),
-      },
+      x: quantitative('x', chart.x),
+      y: quantitative('y', chart.y),
       color: { field: 'series', type: 'nominal', title: null, sort: chart.series.map((s) => s.name) },
     },
   };
@@ -169,20 +157,8 @@ export async function scatterChartSvg(chart: ScatterChart): Promise<string> {
     checkValue(chart.title, `point ${i} (${p.label}) y`, p.y, chart.y.log);
   });
   const encoding = {
-    x: {
-      field: 'x',
-      type: 'quantitative',
-      title: chart.x.label,
-      scale: scale(chart.x),
-      axis: axisOf(chart.x),
-    },
-    y: {
-      field: 'y',
-      type: 'quantitative',
-      title: chart.y.label,
-      scale: scale(chart.y),
-      axis: axisOf(chart.y),
-    },
+    x: quantitative('x', chart.x),
+    y: quantitative('y', chart.y),
     color: { field: 'group', type: 'nominal', title: null },
   };
   return render({
@@ -199,6 +175,11 @@ export async function scatterChartSvg(chart: ScatterChart): Promise<string> {
       },
     ],
   } as TopLevelSpec);
+}
+
+/** The encoding of a numeric position channel from its axis: title, linear or log scale, tick format. */
+function quantitative(field: 'x' | 'y', axis: Axis) {
+  return { field, type: 'quantitative', title: axis.label, scale: scale(axis), axis: axisOf(axis) } as const;
 }
 
 function axisOf(axis: Axis) {

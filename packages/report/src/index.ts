@@ -1,4 +1,4 @@
-export { recipeKey } from './artifacts.js';
+export { recipeKey, replaceArtifacts } from './artifacts.js';
 export {
   type BenchFlags,
   type BenchReport,

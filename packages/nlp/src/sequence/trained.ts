@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadStateDict, saveStateDict } from '@mle/autograd';
 import type { Book } from '@mle/datasets';
-import { recipeKey } from '@mle/report';
+import { recipeKey, replaceArtifacts } from '@mle/report';
 import {
   type CharLm,
   type CharLmHistory,
@@ -49,11 +49,11 @@ export const CHAR_LM_QUICK: CharLmRecipe = {
  */
 export function charLmData(book: Book) {
   const vocabulary = CharVocabulary.fromText(book.text);
-  const join = (sections: Book['sections']) => sections.map((s) => s.text).join('\n\n');
+  const text = (sections: Book['sections']) => sections.map((s) => s.text).join('\n\n');
   return {
     vocabulary,
-    train: vocabulary.encode(join(book.sections.slice(0, 120))),
-    val: vocabulary.encode(join(book.sections.slice(120))),
+    train: vocabulary.encode(text(book.sections.slice(0, 120))),
+    val: vocabulary.encode(text(book.sections.slice(120))),
   };
 }
 
@@ -96,11 +96,7 @@ export function trainedCharLm(
   }
   log(`no weights for recipe ${key} yet: training the character LSTM (${recipe.steps} steps)…`);
   const history = trainCharLm(model, train, val, recipe, log);
-  mkdirSync(artifacts, { recursive: true });
-  for (const stale of readdirSync(artifacts).filter(
-    (f) => f.startsWith(prefix) && !f.startsWith(`${prefix}${key}`),
-  ))
-    rmSync(join(artifacts, stale));
+  replaceArtifacts(artifacts, prefix, key);
   saveStateDict(model.stateDict(), base);
   writeFileSync(`${base}.history.json`, `${JSON.stringify(history)}\n`);
   log(`saved the weights and history to ${base}.*`);

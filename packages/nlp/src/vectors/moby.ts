@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Book } from '@mle/datasets';
-import { recipeKey } from '@mle/report';
+import { recipeKey, replaceArtifacts } from '@mle/report';
 import { sentences } from '../classic/words.js';
 import { ARTIFACTS } from '../sequence/trained.js';
 import { trainWord2Vec, type Word2VecOptions, WordVectors } from './word2vec.js';
@@ -83,11 +83,7 @@ export function mobyWordVectors(
     const started = performance.now();
     const result = trainWord2Vec(sentences(book.text), options);
     trained = { ...result, seconds: (performance.now() - started) / 1000 };
-    mkdirSync(artifacts, { recursive: true });
-    for (const stale of readdirSync(artifacts).filter(
-      (f) => f.startsWith(prefix) && !f.startsWith(`${prefix}${key}`),
-    ))
-      rmSync(join(artifacts, stale));
+    replaceArtifacts(artifacts, prefix, key);
     const { words, dim } = result.vectors;
     const { seconds, epochLoss, pairs } = trained;
     writeFileSync(`${base}.bin`, new Uint8Array(result.vectors.vectors.buffer));
