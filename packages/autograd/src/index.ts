@@ -7,6 +7,7 @@ export {
   worstExamples,
 } from './diagnostics.js';
 export { type GradcheckResult, gradcheck } from './gradcheck.js';
+export { type AttentionOptions, scaledDotProductAttention } from './nn/attention.js';
 export {
   bceWithLogits,
   type Conv2dOptions,
@@ -24,6 +25,7 @@ export {
   torchDefaultUniform,
   xavierUniform,
 } from './nn/init.js';
+export { layerNorm } from './nn/layer-norm.js';
 export {
   BatchNorm1d,
   BatchNorm2d,

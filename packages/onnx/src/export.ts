@@ -178,7 +178,8 @@ registerExporter(LayerNorm, (m, ctx) =>
   single(
     ctx,
     'LayerNormalization',
-    [ctx.input, param(ctx, 'weight', m.weight.value), param(ctx, 'bias', m.bias.value)],
+    // The shift B is an optional input of the operator: a LayerNorm without bias leaves it out.
+    [ctx.input, param(ctx, 'weight', m.weight.value), ...(m.bias ? [param(ctx, 'bias', m.bias.value)] : [])],
     {
       axis: attr.int(-1),
       epsilon: attr.float(m.eps),

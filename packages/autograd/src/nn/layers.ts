@@ -4,6 +4,7 @@ import * as ops from '../ops.js';
 import { noGrad, Tensor } from '../tensor.js';
 import { conv2d, maxPool2d } from './functional.js';
 import { globalRng, kaimingUniform, torchDefaultUniform, xavierUniform } from './init.js';
+import { layerNorm } from './layer-norm.js';
 import { Module, Parameter } from './module.js';
 
 export type Init = 'torch' | 'xavier' | 'kaiming';
@@ -35,8 +36,12 @@ export class Linear extends Module {
         `Linear(${this.inFeatures}, ${this.outFeatures}): input has ${x.shape.at(-1)} features, shape [${x.shape}]`,
       );
     }
-    const y = ops.matmul(x, ops.transpose(this.weight));
-    return this.bias ? ops.add(y, this.bias) : y;
+    // Leading axes are folded into rows: one [rows, in]·[in, out] product on the matmul kernel, rather than one
+    // small product per batch entry and a reduction over them for the weight's gradient.
+    const rows = x.shape.length > 2 ? ops.reshape(x, [-1, this.inFeatures]) : x;
+    const product = ops.matmul(rows, ops.transpose(this.weight));
+    const y = this.bias ? ops.add(product, this.bias) : product;
+    return x.shape.length > 2 ? ops.reshape(y, [...x.shape.slice(0, -1), this.outFeatures]) : y;
   }
 }
 
@@ -155,27 +160,25 @@ export class BatchNorm2d extends BatchNorm {
   }
 }
 
-/** Layer normalization (Ba et al., 2016) over the last axis, with a learned scale and shift. */
+/** Layer normalization (Ba et al., 2016) over the last axis, with a learned scale and (unless `bias: false`) shift. */
 export class LayerNorm extends Module {
   readonly weight: Parameter;
-  readonly bias: Parameter;
+  readonly bias: Parameter | null;
 
   constructor(
     readonly features: number,
     readonly eps = 1e-5,
+    options: { bias?: boolean } = {},
   ) {
     super();
     this.weight = new Parameter(T.ones([features]));
-    this.bias = new Parameter(T.zeros([features]));
+    this.bias = options.bias === false ? null : new Parameter(T.zeros([features]));
   }
 
   forward(x: Tensor): Tensor {
     if (x.shape.at(-1) !== this.features)
       throw new RangeError(`LayerNorm(${this.features}): input shape [${x.shape}]`);
-    const mean = ops.mean(x, { axis: -1, keepdims: true });
-    const centred = ops.sub(x, mean);
-    const variance = ops.mean(ops.mul(centred, centred), { axis: -1, keepdims: true });
-    return ops.add(ops.mul(ops.div(centred, ops.sqrt(ops.add(variance, this.eps))), this.weight), this.bias);
+    return layerNorm(x, this.weight, this.bias, this.eps);
   }
 }
 
