@@ -101,6 +101,8 @@ const TANH_C = Math.sqrt(2 / Math.PI);
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   checkOptions('gelu', options, ['approximate']);
   const tanhForm = options.approximate === 'tanh';
+  // float32 keeps 24 bits: an erf good to float32 (five times faster) loses nothing that the result would keep.
+  const erf = x.dtype === 'float32' ? T.erfFloat32 : T.erf;
   const a = x.value.toReadonlyTypedArray();
   const out = T.zeros(x.shape, x.dtype);
   const y = out.data;
@@ -113,7 +115,7 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
       y[i] = 0.5 * v * (1 + t);
       d[i] = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * TANH_C * (1 + 3 * 0.044715 * v * v);
     } else {
-      const cdf = 0.5 * (1 + T.erf(v * Math.SQRT1_2));
+      const cdf = 0.5 * (1 + erf(v * Math.SQRT1_2));
       y[i] = v * cdf;
       d[i] = cdf + (v * Math.exp(-0.5 * v * v)) / SQRT_2PI;
     }

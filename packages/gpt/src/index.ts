@@ -1,13 +1,46 @@
-export { type BeamSearchOptions, beamSearch, type Hypothesis } from './beam-search.js';
+export { type BeamSearchOptions, beamSearch, type Hypothesis } from './decoding/beam-search.js';
+export {
+  type Generation,
+  generate,
+  type SamplingOptions,
+  sampleToken,
+  stopSequences,
+} from './decoding/generate.js';
+export { NextToken } from './decoding/next-token.js';
 export {
   checkConfig,
   type GptConfig,
   POSITION_SCHEMES,
   type PositionScheme,
   parameterCount,
-} from './config.js';
-export { type Generation, generate, type SamplingOptions, sampleToken } from './generate.js';
-export { KvCache, type LayerCache } from './kv-cache.js';
-export { Block, CausalSelfAttention, GPT, MLP } from './model.js';
-export { NextToken } from './next-token.js';
-export { alibiBias, alibiSlopes, applyRotary } from './positions.js';
+} from './model/config.js';
+export { Block, CausalSelfAttention, GPT, MLP } from './model/gpt.js';
+export { KvCache, type LayerCache } from './model/kv-cache.js';
+export { alibiBias, alibiSlopes, applyRotary } from './model/positions.js';
+export {
+  ARTIFACTS,
+  BPE_GPT,
+  CHAR_GPT,
+  CHAR_GPT_LONG,
+  CHAR_GPT_QUICK,
+  corpusFor,
+  EXTRAPOLATION,
+  finishedGpt,
+  type GptRecipe,
+  gptRecipeKey,
+  type TrainedGpt,
+  trainedGpt,
+} from './trained.js';
+export { type CheckpointInfo, loadCheckpoint, saveCheckpoint } from './training/checkpoint.js';
+export { bpeCorpus, type Corpus, charCorpus, mobyDickSplit } from './training/data.js';
+export {
+  batchAt,
+  evaluateLoss,
+  learningRateAt,
+  optimizersFor,
+  type TrainPoint,
+  type TrainRecipe,
+  type TrainState,
+  trainStep,
+} from './training/train.js';
+export { type TrainGptOptions, trainGpt } from './training/trainer.js';

@@ -1,35 +1,20 @@
-import { globalRng, manualSeed, noGrad } from '@mle/autograd';
+import { noGrad } from '@mle/autograd';
 import * as T from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   beamSearch,
-  GPT,
+  type GPT,
   type GptConfig,
   generate,
   NextToken,
   type PositionScheme,
   sampleToken,
+  stopSequences,
 } from '../src/index.js';
+import { randomModel, SCHEMES, tinyConfig } from './random-model.js';
 
-const SCHEMES: PositionScheme[] = ['learned', 'rope', 'alibi'];
-
-function randomModel(positions: PositionScheme, extra: Partial<GptConfig> = {}): GPT {
-  manualSeed(21);
-  const model = new GPT({
-    vocabSize: 13,
-    contextLength: 16,
-    layers: 2,
-    heads: 2,
-    width: 16,
-    dropout: 0,
-    bias: true,
-    positions,
-    ...extra,
-  });
-  // Larger weights than the init's, so the next-token distributions are far from uniform and ties are rare.
-  for (const p of model.parameters()) p.value.assign(globalRng().normal([...p.shape], 0, 0.5));
-  return model.eval();
-}
+const randomGpt = (positions: PositionScheme, extra: Partial<GptConfig> = {}) =>
+  randomModel(tinyConfig(positions, { vocabSize: 13, contextLength: 16, ...extra }), 21, 0.5);
 
 const settings = (extra: Partial<Parameters<typeof sampleToken>[2]> = {}) => ({
   maxTokens: 1,
@@ -45,7 +30,7 @@ const settings = (extra: Partial<Parameters<typeof sampleToken>[2]> = {}) => ({
 describe('the KV cache', () => {
   for (const positions of SCHEMES) {
     it(`gives the logits of full recomputation at every step, ${positions} positions`, () => {
-      const model = randomModel(positions);
+      const model = randomGpt(positions);
       const cached = new NextToken(model, true);
       const recomputed = new NextToken(model, false);
       const sequence = [3, 1, 4];
@@ -58,7 +43,7 @@ describe('the KV cache', () => {
     });
 
     it(`greedy and sampled generation with it equal generation by recomputation token for token, ${positions} positions`, () => {
-      const model = randomModel(positions);
+      const model = randomGpt(positions);
       for (const options of [
         { maxTokens: 30, temperature: 0 },
         { maxTokens: 30, temperature: 0.8, topK: 6, topP: 0.9, seed: 5 },
@@ -73,7 +58,7 @@ describe('the KV cache', () => {
   }
 
   it('beam search with it equals beam search by recomputation', () => {
-    const model = randomModel('rope');
+    const model = randomGpt('rope');
     const a = beamSearch(model, [5, 6], { beams: 4, maxTokens: 8, endToken: 0 });
     const b = beamSearch(model, [5, 6], { beams: 4, maxTokens: 8, endToken: 0, cache: false });
     expect(a.map((h) => h.tokens)).toEqual(b.map((h) => h.tokens));
@@ -95,7 +80,7 @@ function sequenceLogProb(model: GPT, prompt: number[], continuation: number[]): 
 
 describe('beam search', () => {
   it('finds the most probable sequences when the beam is as wide as the space (vocabulary 3, 3 tokens)', () => {
-    const model = randomModel('alibi', { vocabSize: 3 });
+    const model = randomGpt('alibi', { vocabSize: 3 });
     const prompt = [2, 0];
     const all: { tokens: number[]; logProb: number }[] = [];
     for (let a = 0; a < 3; a++)
@@ -113,7 +98,7 @@ describe('beam search', () => {
   });
 
   it('ends hypotheses at the end token, ranks by length-normalised score, and returns the n best', () => {
-    const model = randomModel('learned', { vocabSize: 5 });
+    const model = randomGpt('learned', { vocabSize: 5 });
     const found = beamSearch(model, [1], { beams: 5, maxTokens: 6, endToken: 4, returnBeams: 3 });
     expect(found).toHaveLength(3);
     for (const h of found) {
@@ -128,7 +113,7 @@ describe('beam search', () => {
   });
 
   it('refuses settings it cannot honour', () => {
-    const model = randomModel('learned');
+    const model = randomGpt('learned');
     expect(() => beamSearch(model, [1], { beams: 0, maxTokens: 3 })).toThrow(
       'beams must be a positive integer, got 0',
     );
@@ -176,7 +161,7 @@ describe('sampling', () => {
   });
 
   it('the same seed gives the same text; another seed, other text', () => {
-    const model = randomModel('rope');
+    const model = randomGpt('rope');
     const a = generate(model, [1, 2], { maxTokens: 20, seed: 3 });
     const b = generate(model, [1, 2], { maxTokens: 20, seed: 3 });
     const c = generate(model, [1, 2], { maxTokens: 20, seed: 4 });
@@ -185,7 +170,7 @@ describe('sampling', () => {
   });
 
   it('stops when told, cuts a long prompt from the left and says so, and leaves the model in its mode', () => {
-    const model = randomModel('learned', { dropout: 0.3 }).train();
+    const model = randomGpt('learned', { dropout: 0.3 }).train();
     const stopped = generate(model, [1], { maxTokens: 50, seed: 1, stop: (t) => t.length === 7 });
     expect(stopped).toMatchObject({ finishReason: 'stop' });
     expect(stopped.tokens).toHaveLength(7);
@@ -202,8 +187,22 @@ describe('sampling', () => {
     );
   });
 
+  it('stop sequences end generation at the first one in the decoded text, which is cut off', () => {
+    const model = randomGpt('learned');
+    const decode = (ids: readonly number[]) => ids.map((i) => 'abcdefghijklm'[i]).join('');
+    const free = decode(generate(model, [1], { maxTokens: 40, seed: 2 }).tokens);
+    const target = free.slice(10, 12);
+    const { stop, cut } = stopSequences(decode, ['zz', target]);
+    const stopped = generate(model, [1], { maxTokens: 40, seed: 2, stop });
+    expect(stopped.finishReason).toBe('stop');
+    const text = decode(stopped.tokens);
+    expect(text.endsWith(target)).toBe(true);
+    expect(cut(text)).toBe(free.slice(0, free.indexOf(target)));
+    expect(() => stopSequences(decode, [''])).toThrow('at least one non-empty stop sequence');
+  });
+
   it('names a bad option and what it must be', () => {
-    const model = randomModel('learned');
+    const model = randomGpt('learned');
     expect(() => generate(model, [], { maxTokens: 3 })).toThrow('the prompt is empty');
     expect(() => generate(model, [1], { maxTokens: 3, temperature: -1 })).toThrow(
       'temperature must be ≥ 0 (0 is greedy), got -1',

@@ -14,39 +14,13 @@ import {
   tensor,
 } from '@mle/autograd';
 import * as T from '@mle/tensor';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import {
-  alibiSlopes,
-  applyRotary,
-  Block,
-  GPT,
-  type GptConfig,
-  type PositionScheme,
-  parameterCount,
-} from '../src/index.js';
-import { tfjsGptLogits } from './tfjs-gpt.js';
+import { tfjsGptForward, tfjsWeights } from '../bench/tfjs-gpt.js';
+import { alibiSlopes, applyRotary, Block, GPT, type PositionScheme, parameterCount } from '../src/index.js';
+import { randomModel, SCHEMES, tinyConfig } from './random-model.js';
 
-const SCHEMES: PositionScheme[] = ['learned', 'rope', 'alibi'];
-
-const config = (positions: PositionScheme, extra: Partial<GptConfig> = {}): GptConfig => ({
-  vocabSize: 11,
-  contextLength: 8,
-  layers: 2,
-  heads: 2,
-  width: 16,
-  dropout: 0,
-  bias: true,
-  positions,
-  ...extra,
-});
-
-/** A model whose every parameter is random (norm scales and biases too), so no term of the forward pass hides. */
-function randomModel(c: GptConfig, seed: number): GPT {
-  manualSeed(seed);
-  const model = new GPT(c);
-  for (const p of model.parameters()) p.value.assign(globalRng().normal([...p.shape], 0, 0.3));
-  return model.eval();
-}
+const config = tinyConfig;
 
 const ids = (rows: number[][]) => T.array(rows, 'int32');
 
@@ -62,12 +36,21 @@ describe('GPT against the same architecture in TensorFlow.js', () => {
         ];
         const ours = noGrad(() => model.forward(ids(tokens))).value.toTypedArray();
         // ALiBi's slopes as the paper lists them for 4 heads: 2^(−8/4·h).
-        const theirs = tfjsGptLogits(
-          model.stateDict(),
-          c,
-          [1 / 4, 1 / 16, 1 / 64, 1 / 256].slice(0, c.heads),
-          tokens,
-        );
+        const slopes = [1 / 4, 1 / 16, 1 / 64, 1 / 256].slice(0, c.heads);
+        const state = model.stateDict();
+        const theirs = tf.tidy(() => {
+          const weights = tfjsWeights(state, (t) => t);
+          const oneHot = tf
+            .oneHot(tf.tensor2d(tokens, undefined, 'int32'), c.vocabSize)
+            .toFloat() as tf.Tensor3D;
+          return tfjsGptForward(
+            (name) => weights.get(name)!,
+            (name) => weights.has(name),
+            c,
+            slopes,
+            oneHot,
+          ).dataSync();
+        });
         expect(ours.length).toBe(2 * 8 * 11);
         let worst = 0;
         for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - theirs[i]!));

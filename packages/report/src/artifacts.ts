@@ -32,13 +32,15 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * Makes room in `dir` for an artifact saved as `${prefix}${key}.*`: creates the directory and removes the files of
- * the same prefix under any other key (weights of an older recipe or older code), leaving other prefixes alone.
+ * Makes room in `dir` for an artifact saved as `${prefix}${key}.*`: creates the directory and removes the files (or
+ * directories) of the same prefix under any other key (weights of an older recipe or older code), leaving other
+ * prefixes alone.
  * Returns the base path to save under.
  */
 export function replaceArtifacts(dir: string, prefix: string, key: string): string {
   mkdirSync(dir, { recursive: true });
   for (const file of readdirSync(dir))
-    if (file.startsWith(prefix) && !file.startsWith(`${prefix}${key}.`)) rmSync(join(dir, file));
+    if (file.startsWith(prefix) && !file.startsWith(`${prefix}${key}.`))
+      rmSync(join(dir, file), { recursive: true, force: true });
   return join(dir, `${prefix}${key}`);
 }

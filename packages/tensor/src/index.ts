@@ -7,6 +7,7 @@ export {
   div,
   equal,
   erf,
+  erfFloat32,
   exp,
   gelu,
   greater,

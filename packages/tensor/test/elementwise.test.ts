@@ -7,6 +7,7 @@ import {
   broadcastShapes,
   div,
   erf,
+  erfFloat32,
   exp,
   fromArray,
   gelu,
@@ -114,6 +115,12 @@ describe('element-wise operations', () => {
       Number.NaN,
       Number.NaN,
     ]);
+  });
+
+  it('erfFloat32 is within 7e-8 of the float64 erf (absolute), and within 2e-7 relative near 0', () => {
+    for (let x = -6; x <= 6; x += 1e-3) expect(Math.abs(erfFloat32(x) - erf(x))).toBeLessThan(7e-8);
+    for (const x of [1e-8, 1e-5, 1e-3, 0.1, -0.05])
+      expect(Math.abs(erfFloat32(x) - erf(x)) / Math.abs(erf(x))).toBeLessThan(2e-7);
   });
 
   it('GELU: x·Φ(x) with erf accurate to float64 (published values), and the tanh approximation within 1e-3 of it', () => {

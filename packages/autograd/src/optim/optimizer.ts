@@ -1,4 +1,4 @@
-import type { TypedArray } from '@mle/tensor';
+import { array, fromTypedArray, type NDArray, type TypedArray } from '@mle/tensor';
 import type { Parameter } from '../nn/module.js';
 
 /**
@@ -40,6 +40,57 @@ export abstract class Optimizer {
     }
   }
 
+  /**
+   * Each parameter's step count and state buffers, by its position in the list the optimizer was given ("3.step",
+   * "3.m"): what a checkpoint needs so that a resumed run takes the same steps. The learning rate is the schedule's.
+   */
+  stateDict(): Map<string, NDArray> {
+    const out = new Map<string, NDArray>();
+    this.params.forEach((p, i) => {
+      const steps = this.steps.get(p);
+      if (steps === undefined) return;
+      out.set(`${i}.step`, array([steps], 'float64'));
+      for (const [name, b] of this.state.get(p) ?? [])
+        out.set(`${i}.${name}`, fromTypedArray(b.slice(), [b.length]));
+    });
+    return out;
+  }
+
+  /** Restores what stateDict() saved, into an optimizer over parameters of the same shapes in the same order. */
+  loadStateDict(state: ReadonlyMap<string, NDArray>): void {
+    const where = this.constructor.name;
+    type Restored = { steps?: number; buffers: Map<string, Float64Array> };
+    const restored = new Map<Parameter, Restored>();
+    for (const [key, value] of state) {
+      const [index, name] = key.split('.') as [string, string | undefined];
+      const p = this.params[Number(index)];
+      if (!p || !name || !/^\d+$/.test(index))
+        throw new RangeError(
+          `${where}.loadStateDict: "${key}" names no parameter of the ${this.params.length} this optimizer holds`,
+        );
+      const entry: Restored = restored.get(p) ?? { buffers: new Map() };
+      restored.set(p, entry);
+      const values = Float64Array.from(value.toTypedArray());
+      if (name === 'step') {
+        entry.steps = values[0];
+        continue;
+      }
+      if (values.length !== p.size)
+        throw new RangeError(
+          `${where}.loadStateDict: "${key}" has ${values.length} values, parameter ${index} of shape [${p.shape}] has ${p.size}`,
+        );
+      entry.buffers.set(name, values);
+    }
+    this.steps.clear();
+    this.state.clear();
+    for (const [p, { steps, buffers }] of restored) {
+      if (steps === undefined)
+        throw new RangeError(`${where}.loadStateDict: a parameter has buffers but no step count`);
+      this.steps.set(p, steps);
+      this.state.set(p, buffers);
+    }
+  }
+
   /** Updates one parameter's values in place from its gradient; `step` counts this parameter's steps from 1. */
   protected abstract update(
     value: TypedArray,
@@ -71,16 +122,17 @@ export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number): numb
   const list = [...params].filter((p) => p.grad);
   let total = 0;
   for (const p of list) {
-    const g = p.grad!.toTypedArray();
-    for (let i = 0; i < g.length; i++) total += g[i]! * g[i]!;
+    const g = p.grad!.toReadonlyTypedArray();
+    for (let i = 0, n = g.length; i < n; i++) total += g[i]! * g[i]!;
   }
   const norm = Math.sqrt(total);
   if (!Number.isFinite(norm)) throw new RangeError(`clipGradNorm: the gradient norm is ${norm}`);
   if (norm > maxNorm) {
     const scale = maxNorm / (norm + 1e-6);
     for (const p of list) {
-      const g = p.grad!.contiguous() === p.grad! ? p.grad! : p.grad!.clone();
-      for (let i = 0; i < g.size; i++) g.data[g.offset + i]! *= scale;
+      const g = p.grad!.isContiguous ? p.grad! : p.grad!.clone();
+      const data = g.data;
+      for (let i = g.offset, end = g.offset + g.size; i < end; i++) data[i]! *= scale;
       p.grad = g;
     }
   }

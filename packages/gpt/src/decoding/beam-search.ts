@@ -1,5 +1,5 @@
+import type { GPT } from '../model/gpt.js';
 import { checkPrompt } from './generate.js';
-import type { GPT } from './model.js';
 import { NextToken } from './next-token.js';
 
 export interface BeamSearchOptions {

@@ -1,7 +1,7 @@
 import { noGrad } from '@mle/autograd';
 import * as T from '@mle/tensor';
-import { KvCache } from './kv-cache.js';
-import type { GPT } from './model.js';
+import type { GPT } from '../model/gpt.js';
+import { KvCache } from '../model/kv-cache.js';
 
 /**
  * The logits of the next token for a batch of equally long sequences, step after step, with or without a KV cache.

@@ -1,5 +1,5 @@
 import { Rng } from '@mle/tensor';
-import type { GPT } from './model.js';
+import type { GPT } from '../model/gpt.js';
 import { NextToken } from './next-token.js';
 
 export interface SamplingOptions {
@@ -104,6 +104,26 @@ export function sampleToken(
     if (u < 0) return kept[i]!;
   }
   return kept[count - 1]!;
+}
+
+/**
+ * A `stop` callback that ends generation once the decoded new text contains one of `sequences` (text, not ids:
+ * with BPE a stop string may be split into tokens differently in context). `cut` gives the text before it.
+ */
+export function stopSequences(
+  decode: (ids: readonly number[]) => string,
+  sequences: readonly string[],
+): { stop: (generated: readonly number[]) => boolean; cut: (text: string) => string } {
+  if (sequences.length === 0 || sequences.some((s) => s.length === 0))
+    throw new RangeError('stopSequences: give at least one non-empty stop sequence');
+  const first = (text: string) => Math.min(...sequences.map((s) => text.indexOf(s)).filter((i) => i >= 0));
+  return {
+    stop: (generated) => Number.isFinite(first(decode(generated))),
+    cut: (text) => {
+      const at = first(text);
+      return Number.isFinite(at) ? text.slice(0, at) : text;
+    },
+  };
 }
 
 /**
