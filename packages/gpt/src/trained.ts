@@ -127,14 +127,20 @@ export function gptRecipeKey(recipe: GptRecipe): string {
 const checkpointDir = (recipe: GptRecipe, key: string, artifacts = ARTIFACTS) =>
   `${join(artifacts, `${recipe.name}-${key}`)}.checkpoint`;
 
-/** The finished model of `recipe` if a run of the same recipe and code saved one under `artifacts/`, else null. */
-export function finishedGpt(recipe: GptRecipe, artifacts = ARTIFACTS): TrainedGpt | null {
+/** The key, the checkpoint directory and, if a run of this recipe and code saved one, its checkpoint (read once). */
+function savedRun(recipe: GptRecipe, artifacts: string) {
   const key = gptRecipeKey(recipe);
   const dir = checkpointDir(recipe, key, artifacts);
-  if (!existsSync(join(dir, 'checkpoint.json'))) return null;
-  const { model, info } = loadCheckpoint(dir);
-  if (info.state.step < recipe.train.steps) return null;
-  return { model, corpus: corpusFor(recipe), state: info.state, key, loaded: true };
+  const saved = existsSync(join(dir, 'checkpoint.json')) ? loadCheckpoint(dir) : null;
+  const finished = saved !== null && saved.info.state.step >= recipe.train.steps;
+  return { key, dir, saved, finished };
+}
+
+/** The finished model of `recipe` if a run of the same recipe and code saved one under `artifacts/`, else null. */
+export function finishedGpt(recipe: GptRecipe, artifacts = ARTIFACTS): TrainedGpt | null {
+  const { key, saved, finished } = savedRun(recipe, artifacts);
+  if (!saved || !finished) return null;
+  return { model: saved.model, corpus: corpusFor(recipe), state: saved.info.state, key, loaded: true };
 }
 
 /**
@@ -147,17 +153,14 @@ export function trainedGpt(
 ): TrainedGpt {
   const log = options.log ?? (() => {});
   const artifacts = options.artifacts ?? ARTIFACTS;
-  const finished = finishedGpt(recipe, artifacts);
-  if (finished) {
-    log(`loaded ${recipe.name} (recipe ${finished.key}) from ${artifacts}`);
-    return finished;
-  }
-  const key = gptRecipeKey(recipe);
-  const prefix = `${recipe.name}-`;
-  const dir = checkpointDir(recipe, key, artifacts);
+  const { key, dir, saved, finished } = savedRun(recipe, artifacts);
   const corpus = corpusFor(recipe);
-  if (existsSync(join(dir, 'checkpoint.json'))) {
-    const { model, optimizers, info } = loadCheckpoint(dir);
+  if (saved && finished) {
+    log(`loaded ${recipe.name} (recipe ${key}) from ${artifacts}`);
+    return { model: saved.model, corpus, state: saved.info.state, key, loaded: true };
+  }
+  if (saved) {
+    const { model, optimizers, info } = saved;
     log(`resuming ${recipe.name} (recipe ${key}) at step ${info.state.step} of ${recipe.train.steps}`);
     const state = trainGpt(model, corpus, recipe.train, {
       resume: { state: info.state, optimizers },
@@ -167,6 +170,7 @@ export function trainedGpt(
     });
     return { model, corpus, state, key, loaded: false };
   }
+  const prefix = `${recipe.name}-`;
   replaceArtifacts(artifacts, prefix, key);
   log(`no finished ${recipe.name} for recipe ${key}: training it (${recipe.train.steps} steps)`);
   manualSeed(recipe.train.seed);

@@ -34,8 +34,7 @@ function filesUnder(dir: string): string[] {
 /**
  * Makes room in `dir` for an artifact saved as `${prefix}${key}.*`: creates the directory and removes the files (or
  * directories) of the same prefix under any other key (weights of an older recipe or older code), leaving other
- * prefixes alone.
- * Returns the base path to save under.
+ * prefixes alone. Returns the base path to save under.
  */
 export function replaceArtifacts(dir: string, prefix: string, key: string): string {
   mkdirSync(dir, { recursive: true });
