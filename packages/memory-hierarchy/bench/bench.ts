@@ -63,7 +63,8 @@ for (const [impl, estimate] of [
     add(`random-chain knee ${level.level}`, impl, 'size', level.bytes / KiB, 'KiB');
 }
 
-add('line size', 'two-load probe (wasm)', 'size', results.lineBytes, 'B');
+if (results.lineBytes !== undefined)
+  add('line size', 'two-load probe (wasm)', 'size', results.lineBytes, 'B');
 if (results.sharingLineBytes !== undefined)
   add('line size', 'false-sharing sweep', 'size', results.sharingLineBytes, 'B');
 const line = reported && dataLineBytes(reported.caches);

@@ -58,7 +58,7 @@ export async function drawCharts(results: Results): Promise<Record<string, strin
         .filter((p) => p.engine === engine)
         .map((p) => ({ x: p.stride, y: p.usefulGbPerSecond })),
     })),
-    markers: [{ x: results.lineBytes / 4, label: `line ${results.lineBytes} B (measured)` }],
+    markers: lineMarker(results.lineBytes, 4, ' (measured)'),
   });
   const lineSize = await lineChartSvg({
     title: 'Two loads per random block: cost vs distance between them',
@@ -70,7 +70,7 @@ export async function drawCharts(results: Results): Promise<Record<string, strin
         points: results.pairs.map((p) => ({ x: p.offsetBytes, y: p.nsPerBlock })),
       },
     ],
-    markers: [{ x: results.lineBytes, label: `line ${results.lineBytes} B` }],
+    markers: lineMarker(results.lineBytes, 1, ''),
   });
   return {
     'latency.svg': latency,
@@ -78,4 +78,11 @@ export async function drawCharts(results: Results): Promise<Record<string, strin
     'stride.svg': stride,
     'line-size.svg': lineSize,
   };
+}
+
+/** A marker at the measured line (in units of `bytesPerUnit`), or none when the probe could not tell. */
+function lineMarker(lineBytes: number | undefined, bytesPerUnit: number, suffix: string) {
+  return lineBytes === undefined
+    ? []
+    : [{ x: lineBytes / bytesPerUnit, label: `line ${lineBytes} B${suffix}` }];
 }

@@ -88,8 +88,11 @@ export interface Results {
   bandwidth: BandwidthPoint[];
   stride: StridePoint[];
   pairs: PairPoint[];
-  /** The line size from the two-load probe (a second miss costs more than a hit in the same line). */
-  lineBytes: number;
+  /**
+   * The line size from the two-load probe (a second miss costs more than a hit in the same line); undefined when
+   * the probe cannot tell (see detectLineSize).
+   */
+  lineBytes: number | undefined;
   /**
    * The line size from the false-sharing sweep (counters in one line contend); undefined when the sweep cannot
    * tell (see falseSharingLineSize).

@@ -55,7 +55,7 @@ function levels(results: Results): ResultTable {
   const notes = [
     `page by page, a load past ${formatBytes(hierarchy.beyond.fromBytes)} costs ${fixed(hierarchy.beyond.ns)} ns`,
     `the random chain's own knees are ${knees(randomKnees.js)} (JS) and ${knees(randomKnees.wasm)} (wasm)`,
-    `the two-load probe finds a ${results.lineBytes}-byte line, the false-sharing sweep ${results.sharingLineBytes === undefined ? 'none (no gap contends, or every gap does)' : `a ${results.sharingLineBytes}-byte line`}; ${line === undefined ? 'the system reports none' : `${source}'s coherency_line_size is ${line} B`}`,
+    `the two-load probe finds ${results.lineBytes === undefined ? 'no line (no offset costs 10% more than a nearer one)' : `a ${results.lineBytes}-byte line`}, the false-sharing sweep ${results.sharingLineBytes === undefined ? 'none (no gap contends, or every gap does)' : `a ${results.sharingLineBytes}-byte line`}; ${line === undefined ? 'the system reports none' : `${source}'s coherency_line_size is ${line} B`}`,
   ];
   if (results.system.unavailable) notes.push(`system cache sizes: ${results.system.unavailable}`);
   return {
@@ -96,7 +96,11 @@ function lineSize(results: Results): ResultTable {
     header: ['offset (bytes)', ...results.pairs.map((p) => String(p.offsetBytes))],
     rows: [['ns per block', ...results.pairs.map((p) => fixed(p.nsPerBlock))]],
     align: right(results.pairs.length + 1),
-    notes: [`detected line: ${results.lineBytes} B`],
+    notes: [
+      results.lineBytes === undefined
+        ? 'detected line: none (no offset costs 10% more than a nearer one; the pairs scatter more than the jump)'
+        : `detected line: ${results.lineBytes} B`,
+    ],
   };
 }
 

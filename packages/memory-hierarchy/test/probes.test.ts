@@ -114,9 +114,7 @@ describe('line size', () => {
 
   it('says so when no offset leaves the line', () => {
     const flat = [4, 8, 16].map((offsetBytes) => ({ offsetBytes, nsPerBlock: 100 }));
-    expect(() => detectLineSize(flat)).toThrow(
-      'no offset costs 10% more than a smaller one (first 100.0 ns)',
-    );
+    expect(detectLineSize(flat)).toBeUndefined();
     expect(() => detectLineSize(flat.slice(0, 1))).toThrow('need at least 2 offsets');
   });
 
