@@ -19,6 +19,9 @@ import {
 } from '@mle/report';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { CausalLm } from '@mle/onnx-runtime';
+import { onnxGreedy } from '../src/deploy/onnx-generate.js';
+import { DEPLOY_VARIANTS, deployVariants, onnxValidationLoss } from '../src/deploy/variants.js';
 import {
   BPE_GPT,
   batchAt,
@@ -237,6 +240,50 @@ const extrapolation = POSITION_SCHEMES.map((positions) => {
   return { ...row, train };
 });
 
+// Deployment: the trained character model exported to ONNX and quantized, each variant scored on the validation
+// windows evaluateLoss takes and timed generating greedily in onnxruntime (one thread, batch 1, the KV cache).
+const deployWindows = quick ? 8 : recipe.train.evalWindows;
+const deployContext = recipe.train.context;
+const deployPrompt = Array.from(corpus.encode('Call me Ishmael. '));
+const deployTokens = char.model.config.contextLength - deployPrompt.length; // the window never slides
+const tsDeployLoss = evaluateLoss(char.model, corpus.val, deployContext, deployWindows);
+const tsGreedy = generate(char.model, deployPrompt, { maxTokens: deployTokens, temperature: 0 }).tokens;
+const deployed: { variant: string; description: string; matmulBytes: number; sameAsTs: boolean }[] = [];
+for (const variant of deployVariants(char.model)) {
+  const lm = await CausalLm.create(variant.bytes);
+  try {
+    const loss = await onnxValidationLoss(lm, corpus.val, deployContext, deployWindows);
+    let tokens: number[] = [];
+    const times = Array.from({ length: quick ? 1 : 7 }, () => 0);
+    for (let i = 0; i < times.length; i++) {
+      const started = performance.now();
+      tokens = await onnxGreedy(lm, deployPrompt, deployTokens);
+      times[i] = (performance.now() - started) / 1000;
+    }
+    const row = (metric: string, value: number, unit: string) =>
+      record({ case: 'gpt-char', impl: variant.variant, metric, value, unit });
+    row('weight_bytes', variant.weightBytes, 'B');
+    row('val_loss_nats_per_char', loss, 'nats/char');
+    row('tokens_per_s', deployTokens / median(times), 'tokens/s');
+    deployed.push({
+      variant: variant.variant,
+      description: variant.description,
+      matmulBytes: variant.matmulWeightBytes,
+      sameAsTs: tokens.every((t, i) => t === tsGreedy[i]),
+    });
+    log(`${variant.variant}: ${variant.weightBytes} B, validation ${loss.toFixed(4)} nats/char`);
+  } finally {
+    await lm.release();
+  }
+}
+record({
+  case: 'gpt-char',
+  impl: 'ours-gpt (TypeScript)',
+  metric: 'val_loss_nats_per_char',
+  value: tsDeployLoss,
+  unit: 'nats/char',
+});
+
 const report = { package: '@mle/gpt', results };
 printBenchReport(report, { json });
 
@@ -285,9 +332,40 @@ if (!quick && !json) {
       },
     ],
   });
+  const deployValue = (variant: string, metric: string) => resultValue(results, 'gpt-char', variant, metric);
+  const deployTable = markdownTable(
+    [
+      'variant',
+      'weights',
+      'of float32',
+      'MatMul weights',
+      'validation loss',
+      'change',
+      'tokens/s',
+      'greedy = TypeScript',
+    ],
+    DEPLOY_VARIANTS.map((variant) => {
+      const d = deployed.find((x) => x.variant === variant)!;
+      const bytes = deployValue(variant, 'weight_bytes');
+      const loss = deployValue(variant, 'val_loss_nats_per_char');
+      const change = loss - deployValue('float32', 'val_loss_nats_per_char');
+      return [
+        `${variant === 'int4-g32' ? '**int4-g32**' : variant}`,
+        `${(bytes / 1024).toFixed(0)} KiB`,
+        `${((100 * bytes) / deployValue('float32', 'weight_bytes')).toFixed(1)}%`,
+        `${(d.matmulBytes / 1024).toFixed(0)} KiB`,
+        `${loss.toFixed(4)} nats/char`,
+        variant === 'float32' ? '' : `${change >= 0 ? '+' : ''}${change.toFixed(4)}`,
+        deployValue(variant, 'tokens_per_s').toFixed(0),
+        d.sameAsTs ? 'yes' : 'no',
+      ];
+    }),
+    { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] },
+  );
+  const deployLine = `The ${recipe.name} model (recipe ${char.key}) as ONNX, scored through onnxruntime on the ${deployWindows} validation windows of ${deployContext} characters that evaluateLoss takes (the TypeScript model: ${tsDeployLoss.toFixed(4)} nats/char; float32 in onnxruntime differs by ${Math.abs(deployValue('float32', 'val_loss_nats_per_char') - tsDeployLoss).toExponential(1)}), and timed generating ${deployTokens} characters greedily after a ${deployPrompt.length}-character prompt (onnxruntime-node, one thread, batch 1, past keys and values fed back; median of 7). "Weights" counts every initializer (embeddings, norms and rotary tables stay float32); "greedy = TypeScript" says whether the ${deployTokens} tokens equal the TypeScript model's.`;
   commitBenchRun(fileURLToPath(new URL('..', import.meta.url)), run, {
     charts: { 'char-gpt-training.svg': chart },
-    markdown: `${models}\n\n${long ? '' : 'The long run (`pnpm --filter @mle/gpt train -- --long`) was not in artifacts/ for this run.\n\n'}Validation loss is on the last 10% of the book (${corpus.valChars.toLocaleString('en-US')} characters, never trained on), per character for both tokenizations.\n\n${throughputLine}\n\n${cacheLine}\n\nLength extrapolation: ${EXTRAPOLATION.rope.model.layers} layers of width ${EXTRAPOLATION.rope.model.width}, ${EXTRAPOLATION.rope.train.steps} steps on windows of 128 characters, scored on 64 windows of each length:\n\n${lengths}`,
+    markdown: `${models}\n\n${long ? '' : 'The long run (`pnpm --filter @mle/gpt train -- --long`) was not in artifacts/ for this run.\n\n'}Validation loss is on the last 10% of the book (${corpus.valChars.toLocaleString('en-US')} characters, never trained on), per character for both tokenizations.\n\n${throughputLine}\n\n${cacheLine}\n\nLength extrapolation: ${EXTRAPOLATION.rope.model.layers} layers of width ${EXTRAPOLATION.rope.model.width}, ${EXTRAPOLATION.rope.train.steps} steps on windows of 128 characters, scored on 64 windows of each length:\n\n${lengths}\n\n${deployLine}\n\n${deployTable}`,
   });
   console.log(
     `\nrun ${run.run}: wrote bench/results.json, charts/char-gpt-training.svg and the README's results table`,

@@ -1,4 +1,11 @@
 export {
+  CausalLm,
+  type CausalLmRow,
+  type CausalLmShape,
+  type CausalLmStep,
+  type SequenceCache,
+} from './causal-lm.js';
+export {
   decodeModel,
   type ModelMessage,
   type ModelSummary,

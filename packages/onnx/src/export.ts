@@ -121,8 +121,6 @@ const param = (ctx: ExportContext, name: string, value: NDArray) =>
   ctx.graph.addInitializer(`${ctx.path || 'model'}.${name}`, value.astype('float32'));
 const single = (ctx: ExportContext, op: string, inputs: string[], attributes = {}) =>
   ctx.graph.addNode(op, inputs, { attributes })[0]!;
-const scalar = (ctx: ExportContext, name: string, value: number) =>
-  ctx.graph.addInitializer(name, T.full([], value));
 
 registerExporter(Linear, (m, ctx) => {
   const rank = (ctx.example.input as Tensor).shape.length;
@@ -198,25 +196,23 @@ registerExporter(Flatten, (_m, ctx) => single(ctx, 'Flatten', [ctx.input], { axi
 // Dropout is the identity in eval mode: it adds no node.
 registerExporter(Dropout, (_m, ctx) => ctx.input);
 
-/** Opset 17 has no Gelu (it came in 20): 0.5·x·(1 + erf(x/√2)), or the tanh form, from primitive ops. */
-registerExporter(GELU, (m, ctx) => {
-  const x = ctx.input;
-  const half = scalar(ctx, 'half', 0.5);
-  const one = scalar(ctx, 'one', 1);
+registerExporter(GELU, (m, ctx) => geluNodes(ctx.graph, ctx.input, m.approximate));
+
+/**
+ * Opset 17 has no Gelu (it came in 20): 0.5·x·(1 + erf(x/√2)), or the tanh form, from primitive ops. Returns the
+ * output's name; for exporters that write their graph by hand (a GPT's MLP).
+ */
+export function geluNodes(graph: GraphBuilder, x: string, approximate: 'none' | 'tanh' = 'none'): string {
+  const op = (type: string, inputs: string[]) => graph.addNode(type, inputs)[0]!;
+  const constant = (name: string, value: number) => graph.addInitializer(name, T.full([], value));
   let inner: string;
-  if (m.approximate === 'tanh') {
-    const cubic = single(ctx, 'Mul', [
-      single(ctx, 'Mul', [single(ctx, 'Mul', [x, x]), x]),
-      scalar(ctx, 'gelu_c', 0.044715),
-    ]);
-    inner = single(ctx, 'Tanh', [
-      single(ctx, 'Mul', [
-        single(ctx, 'Add', [x, cubic]),
-        scalar(ctx, 'sqrt_2_over_pi', Math.sqrt(2 / Math.PI)),
-      ]),
+  if (approximate === 'tanh') {
+    const cubic = op('Mul', [op('Mul', [op('Mul', [x, x]), x]), constant('gelu_c', 0.044715)]);
+    inner = op('Tanh', [
+      op('Mul', [op('Add', [x, cubic]), constant('sqrt_2_over_pi', Math.sqrt(2 / Math.PI))]),
     ]);
   } else {
-    inner = single(ctx, 'Erf', [single(ctx, 'Div', [x, scalar(ctx, 'sqrt2', Math.SQRT2)])]);
+    inner = op('Erf', [op('Div', [x, constant('sqrt2', Math.SQRT2)])]);
   }
-  return single(ctx, 'Mul', [single(ctx, 'Mul', [x, half]), single(ctx, 'Add', [inner, one])]);
-});
+  return op('Mul', [op('Mul', [x, constant('half', 0.5)]), op('Add', [inner, constant('one', 1)])]);
+}

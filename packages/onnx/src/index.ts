@@ -11,6 +11,17 @@ export {
   type Exporter,
   type ExportOptions,
   exportModule,
+  geluNodes,
   registerExporter,
 } from './export.js';
+export { type OfficialCheck, officialCheck, officialCheckerPython } from './official-check.js';
 export { type QuantizationReport, quantizeColumns, quantizeDynamicInt8 } from './quantize.js';
+export {
+  type Blockwise4Bit,
+  type BlockwiseOptions,
+  dequantizeBlockwise4,
+  matmulNBitsReference,
+  type NBitsReport,
+  quantizeBlockwise4,
+  quantizeMatMulNBits,
+} from './quantize-nbits.js';

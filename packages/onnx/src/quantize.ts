@@ -140,8 +140,9 @@ function planFor(node: Node, initializers: Map<string, Tensor>): Plan | undefine
   return { weight, kByN, ...(bias ? { bias } : {}) };
 }
 
-function floatValues(t: Tensor): Float32Array {
-  if (t.rawData?.length) return new Float32Array(Uint8Array.from(t.rawData).buffer); // a copy: aligned, and ours
+/** A float32 initializer's values, from raw_data or float_data (a copy: aligned, and the caller's). */
+export function floatValues(t: Tensor): Float32Array {
+  if (t.rawData?.length) return new Float32Array(Uint8Array.from(t.rawData).buffer);
   return Float32Array.from(t.floatData ?? []);
 }
 
