@@ -5,9 +5,10 @@
  * checkpoint, or with --quick, it trains the seconds-long quick model instead and says so.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { stopSequences } from '@mle/decoding';
 import { demoFlags, markdownTable, RECORD_PATH } from '@mle/report';
 import { beamSearch } from './decoding/beam-search.js';
-import { generate, type SamplingOptions, stopSequences } from './decoding/generate.js';
+import { generate, type SamplingOptions } from './decoding/generate.js';
 import { parameterCount } from './model/config.js';
 import { CHAR_GPT, CHAR_GPT_QUICK, finishedGpt, trainedGpt } from './trained.js';
 

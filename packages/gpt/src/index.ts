@@ -1,11 +1,6 @@
+export { sampleToken, stopSequences } from '@mle/decoding';
 export { type BeamSearchOptions, beamSearch, type Hypothesis } from './decoding/beam-search.js';
-export {
-  type Generation,
-  generate,
-  type SamplingOptions,
-  sampleToken,
-  stopSequences,
-} from './decoding/generate.js';
+export { type Generation, generate, type SamplingOptions } from './decoding/generate.js';
 export { NextToken } from './decoding/next-token.js';
 export {
   checkConfig,

@@ -8,24 +8,12 @@ import {
   generate,
   NextToken,
   type PositionScheme,
-  sampleToken,
   stopSequences,
 } from '../src/index.js';
 import { randomModel, SCHEMES, tinyConfig } from './random-model.js';
 
 const randomGpt = (positions: PositionScheme, extra: Partial<GptConfig> = {}) =>
   randomModel(tinyConfig(positions, { vocabSize: 13, contextLength: 16, ...extra }), 21, 0.5);
-
-const settings = (extra: Partial<Parameters<typeof sampleToken>[2]> = {}) => ({
-  maxTokens: 1,
-  temperature: 1,
-  topK: 4,
-  topP: 1,
-  repetitionPenalty: 1,
-  seed: 0,
-  cache: true,
-  ...extra,
-});
 
 describe('the KV cache', () => {
   for (const positions of SCHEMES) {
@@ -128,38 +116,6 @@ describe('beam search', () => {
 });
 
 describe('sampling', () => {
-  const logits = () => Float64Array.from([Math.log(0.5), Math.log(0.3), Math.log(0.15), Math.log(0.05)]);
-  const frequencies = (options: ReturnType<typeof settings>, draws = 20_000) => {
-    const rng = new T.Rng(1);
-    const counts = [0, 0, 0, 0];
-    for (let i = 0; i < draws; i++) counts[sampleToken(logits(), [], options, rng)]!++;
-    return counts.map((c) => c / draws);
-  };
-
-  it('draws tokens with the softmax probabilities; top-k and top-p renormalise over what they keep', () => {
-    frequencies(settings()).forEach((f, i) => expect(f).toBeCloseTo([0.5, 0.3, 0.15, 0.05][i]!, 1.7));
-    frequencies(settings({ topK: 2 })).forEach((f, i) =>
-      expect(f).toBeCloseTo([0.625, 0.375, 0, 0][i]!, 1.7),
-    );
-    // The fewest tokens whose mass reaches 0.9: 0.5 + 0.3 + 0.15.
-    frequencies(settings({ topP: 0.9 })).forEach((f, i) =>
-      expect(f).toBeCloseTo([0.5, 0.3, 0.15, 0][i]! / 0.95, 1.7),
-    );
-    // Temperature 2 flattens: p ∝ √p.
-    const flat = [0.5, 0.3, 0.15, 0.05].map(Math.sqrt);
-    const sum = flat.reduce((a, b) => a + b);
-    frequencies(settings({ temperature: 2 })).forEach((f, i) => expect(f).toBeCloseTo(flat[i]! / sum, 1.7));
-  });
-
-  it('is greedy at temperature 0, at top-k 1 and at a tiny top-p; the repetition penalty divides seen positive logits', () => {
-    const rng = new T.Rng(0);
-    for (const o of [settings({ temperature: 0 }), settings({ topK: 1 }), settings({ topP: 1e-9 })])
-      expect(sampleToken(logits(), [], o, rng)).toBe(0);
-    const penalised = Float64Array.from([2, 1.5, -1]);
-    expect(sampleToken(penalised, [0, 2], settings({ temperature: 0, repetitionPenalty: 2 }), rng)).toBe(1);
-    expect(Array.from(penalised)).toEqual([1, 1.5, -2]);
-  });
-
   it('the same seed gives the same text; another seed, other text', () => {
     const model = randomGpt('rope');
     const a = generate(model, [1, 2], { maxTokens: 20, seed: 3 });

@@ -121,6 +121,21 @@ describe('the exported graph', () => {
     ]);
   });
 
+  it('CausalLm names what a model lacks to be a decoder with past, and refuses rows it cannot run', async () => {
+    const g = new GraphBuilder();
+    const x = g.addInput('input_ids', 'INT64', ['batch', 'sequence']);
+    g.addOutput(g.addNode('Identity', [x], { outputs: ['y'] })[0]!, 'INT64', ['batch', 'sequence']);
+    await expect(CausalLm.create(g.toBytes())).rejects.toThrow(
+      'not a decoder with past keys and values (no input attention_mask, no input position_ids, no past_key_values.{i}.key/value inputs, no output logits)',
+    );
+    const lm = await exported(randomModel(tinyConfig('alibi'), 2));
+    await expect(lm.step([])).rejects.toThrow('no rows to run');
+    await expect(lm.step([{ tokens: [] }])).rejects.toThrow('row 0 has no new tokens');
+    await expect(lm.step([{ tokens: [1] }, { tokens: [11] }])).rejects.toThrow(
+      'row 1 has token 11, outside 0..10',
+    );
+  });
+
   it('refuses positions a learned table does not have', () => {
     expect(() => exportGptOnnx(new GPT(tinyConfig('learned')), { maxPositions: 9 })).toThrow(
       'learned positions stop at the context length 8, so maxPositions cannot be 9',

@@ -113,10 +113,10 @@ export class CausalLm {
     const out = await this.session.run(feeds);
     const logits = out.logits!.data as Float32Array;
     const result: CausalLmStep = { logits: [], caches: [] };
-    rows.forEach((row, r) => {
+    for (let r = 0; r < B; r++) {
       const pad = S - newOf[r]!;
       result.logits.push(logits.slice((r * S + pad) * vocabSize, (r + 1) * S * vocabSize));
-      if (!keepCaches) return;
+      if (!keepCaches) continue;
       const length = pastOf[r]! + newOf[r]!;
       const take = (name: string) => {
         const present = out[name]!.data as Float32Array;
@@ -136,7 +136,7 @@ export class CausalLm {
         keys: Array.from({ length: layers }, (_, layer) => take(`present.${layer}.key`)),
         values: Array.from({ length: layers }, (_, layer) => take(`present.${layer}.value`)),
       });
-    });
+    }
     return result;
   }
 

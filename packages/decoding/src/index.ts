@@ -1,0 +1,1 @@
+export { checkSampler, type SamplerSettings, sampleToken, stopSequences } from './sampling.js';
