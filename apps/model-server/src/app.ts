@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type ModelRepository, type ServedModel, ServingError } from '@mle/serving-core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { generationRouter } from './generate.js';
 import type { Metrics } from './metrics.js';
 import {
   type DecodedRequest,
@@ -17,6 +18,8 @@ export interface ServerOptions {
   metrics: Metrics;
   maxBodyBytes: number;
   requestTimeoutMs: number;
+  /** How long one text generation may run, ms. */
+  generateTimeoutMs?: number;
   /** Folder of the demo page (index.html, app.js); omitted in tests that do not need it. */
   webRoot?: string;
 }
@@ -129,6 +132,10 @@ export function createServer(options: ServerOptions): express.Express {
     (req.headers['inference-header-content-length'] === undefined ? json : raw)(req, res, next);
   const infer = async (req: Request, res: Response) => {
     const model = served(req, res);
+    if (!model.batcher)
+      throw new RequestError(
+        `model ${model.name} generates text; it takes no tensors: POST /v2/models/${model.name}/generate`,
+      );
     const headerLength = req.headers['inference-header-content-length'];
     const request =
       headerLength === undefined
@@ -172,6 +179,15 @@ export function createServer(options: ServerOptions): express.Express {
     infer,
   );
 
+  app.use(
+    generationRouter({
+      repository,
+      metrics,
+      maxBodyBytes: options.maxBodyBytes,
+      generateTimeoutMs: options.generateTimeoutMs ?? 60_000,
+    }),
+  );
+
   app.get('/metrics', route('metrics'), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -184,11 +200,21 @@ export function createServer(options: ServerOptions): express.Express {
   });
 
   // Every failure ends here and becomes a JSON {"error": "..."} with the status its kind calls for.
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { status, message, retryAfter } = classify(error);
     if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     if (status >= 500) logger.warn({ err: error }, 'request failed');
-    res.status(status).json({ error: message });
+    // OpenAI's routes answer in OpenAI's error shape, which its clients read.
+    if (req.path.startsWith('/v1/'))
+      res.status(status).json({
+        error: {
+          message,
+          type: status >= 500 ? 'server_error' : 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      });
+    else res.status(status).json({ error: message });
   });
   return app;
 }

@@ -8,7 +8,7 @@ import { ModelRepository } from '@mle/serving-core';
 import { pino } from 'pino';
 import { createServer } from './app.js';
 import { createMetrics } from './metrics.js';
-import { servedRuntimes } from './runtimes.js';
+import { servedLanguageModels, servedRuntimes } from './runtimes.js';
 import { settingsFromEnv } from './settings.js';
 
 const settings = settingsFromEnv();
@@ -18,9 +18,12 @@ const metrics = createMetrics(() => repository);
 repository = new ModelRepository({
   root: settings.MODEL_REPOSITORY,
   runtimes: servedRuntimes,
+  languageModels: servedLanguageModels,
   pollMs: settings.POLL_MS,
   log: (event, fields) => logger.info(fields, event),
   onBatch: (model, rows) => metrics.batchSize.observe({ model }, rows),
+  onGenerationStep: (model, kind, rows) => metrics.decodeBatch.observe({ model, kind }, rows),
+  onFirstToken: (model, ms) => metrics.timeToFirstToken.observe({ model }, ms / 1000),
 });
 try {
   await repository.start();
@@ -37,6 +40,7 @@ const app = createServer({
   metrics,
   maxBodyBytes: settings.MAX_BODY_BYTES,
   requestTimeoutMs: settings.REQUEST_TIMEOUT_MS,
+  generateTimeoutMs: settings.GENERATE_TIMEOUT_MS,
   webRoot: fileURLToPath(new URL('../public', import.meta.url)),
 });
 const server: Server = app.listen(settings.PORT, settings.HOST, () => {

@@ -27,19 +27,58 @@ export function createMetrics(repository: () => ModelRepository | undefined) {
   });
   new Gauge({
     name: 'mle_inference_queue_depth',
-    help: 'Requests waiting in the batcher',
+    help: 'Requests waiting in the batcher, or for a generation slot',
     labelNames: ['model'],
     registers: [registry],
     collect() {
       const repo = repository();
       if (!repo) return;
       for (const status of repo.status()) {
-        if (status.state === 'READY')
-          this.set({ model: status.name }, repo.get(status.name).batcher.queueDepth);
+        if (status.state === 'READY') this.set({ model: status.name }, queueDepth(repo, status.name));
       }
     },
   });
-  return { registry, requests, latency, batchSize };
+  const generated = new Counter({
+    name: 'mle_generated_tokens_total',
+    help: 'Tokens generated, by model and how the request ended',
+    labelNames: ['model', 'finish'],
+    registers: [registry],
+  });
+  const decodeBatch = new Histogram({
+    name: 'mle_generation_batch_rows',
+    help: 'Sequences in each model step of text generation, by kind (prefill of new requests, decode of running ones)',
+    labelNames: ['model', 'kind'],
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [registry],
+  });
+  const timeToFirstToken = new Histogram({
+    name: 'mle_time_to_first_token_seconds',
+    help: 'From a generation request reaching the scheduler to its first token',
+    labelNames: ['model'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'mle_generation_active_slots',
+    help: 'Sequences in the running batch of a generative model (batch occupancy; its max_batch_size is the most)',
+    labelNames: ['model'],
+    registers: [registry],
+    collect() {
+      const repo = repository();
+      if (!repo) return;
+      for (const status of repo.status()) {
+        const scheduler = status.state === 'READY' ? repo.get(status.name).generator?.scheduler : undefined;
+        if (scheduler) this.set({ model: status.name }, scheduler.activeSlots);
+      }
+    },
+  });
+  return { registry, requests, latency, batchSize, generated, decodeBatch, timeToFirstToken };
+}
+
+/** Requests waiting: in the batcher of a tensor model, for a slot of a generative one. */
+function queueDepth(repo: ModelRepository, name: string): number {
+  const model = repo.get(name);
+  return model.batcher?.queueDepth ?? model.generator?.scheduler.queueDepth ?? 0;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -13,6 +13,8 @@ const Settings = z.object({
     .default(4 * 1024 * 1024),
   /** Per-request deadline in the batcher; past it the answer is 504. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
+  /** Longest one text generation may run; past it the request ends with what it has (finish reason "deadline"). */
+  GENERATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
   /** How often the repository looks for new model versions; 0 turns it off. */
   POLL_MS: z.coerce.number().int().min(0).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -53,7 +53,7 @@ describe('admission control', () => {
     const first = server.call('/v2/models/tiny/infer', { body }); // runs, held
     await held.running;
     const second = server.call('/v2/models/tiny/infer', { body }); // waits in the queue (size 1)
-    const batcher = server.repository!.get('tiny').batcher;
+    const batcher = server.repository!.get('tiny').batcher!;
     await vi.waitFor(() => expect(batcher.queueDepth).toBe(1), { timeout: 60_000, interval: 5 });
     const third = await server.call('/v2/models/tiny/infer', { body });
     expect(third.status).toBe(503);

@@ -34,6 +34,7 @@ describe('Dockerfile', () => {
     ).toBe(true);
     const copied = runner.flatMap((l) => l.match(/packages\/[a-z-]+/g) ?? []);
     expect([...new Set(copied)].sort()).toEqual([
+      'packages/decoding',
       'packages/onnx-runtime',
       'packages/serving-core',
       'packages/tensor',

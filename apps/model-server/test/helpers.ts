@@ -2,14 +2,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Linear, manualSeed, Sequential, Softmax } from '@mle/autograd';
+import { globalRng, Linear, manualSeed, Sequential, Softmax } from '@mle/autograd';
+import { exportGptOnnx, GPT } from '@mle/gpt';
 import { exportModule } from '@mle/onnx';
 import { type Clock, ModelRepository, type ModelRuntime } from '@mle/serving-core';
 import * as T from '@mle/tensor';
 import { pino } from 'pino';
 import { createServer } from '../src/app.js';
 import { createMetrics } from '../src/metrics.js';
-import { servedRuntimes } from '../src/runtimes.js';
+import { servedLanguageModels, servedRuntimes } from '../src/runtimes.js';
 
 export const scratch = mkdtempSync(join(tmpdir(), 'mle-model-server-'));
 
@@ -64,6 +65,7 @@ export async function startServer(
   root: string,
   extra: {
     requestTimeoutMs?: number;
+    generateTimeoutMs?: number;
     maxBodyBytes?: number;
     runtime?: () => ModelRuntime;
     /** The repository's clock, which the server's deadlines follow too. */
@@ -77,6 +79,9 @@ export async function startServer(
     root,
     pollMs: 0,
     runtimes: extra.runtime ? { onnxruntime_onnx: extra.runtime } : servedRuntimes,
+    languageModels: servedLanguageModels,
+    onGenerationStep: (model, kind, rows) => metrics.decodeBatch.observe({ model, kind }, rows),
+    onFirstToken: (model, ms) => metrics.timeToFirstToken.observe({ model }, ms / 1000),
     ...(extra.clock ? { clock: extra.clock } : {}),
     onBatch: (model, rows) => metrics.batchSize.observe({ model }, rows),
   });
@@ -87,6 +92,7 @@ export async function startServer(
     metrics,
     maxBodyBytes: extra.maxBodyBytes ?? 64 * 1024,
     requestTimeoutMs: extra.requestTimeoutMs ?? 5000,
+    ...(extra.generateTimeoutMs ? { generateTimeoutMs: extra.generateTimeoutMs } : {}),
     ...(extra.webRoot ? { webRoot: extra.webRoot } : {}),
   });
   const server = app.listen(0, '127.0.0.1');
@@ -129,3 +135,68 @@ export async function startServer(
 export const inferBody = (rows: number[][], name = 'input') => ({
   inputs: [{ name, shape: [rows.length, rows[0]!.length], datatype: 'FP32', data: rows.flat() }],
 });
+
+/** The tiny GPT's alphabet: one character per token of its 11-token vocabulary. */
+export const GPT_ALPHABET = 'abcdefghij ';
+
+/**
+ * A GPT small enough for tests (2 layers, width 16, context 32) with every weight N(0, 0.3²), so its greedy choices
+ * are far from ties; exported to ONNX into a repository as "gpt" beside the tiny classifier.
+ */
+export function tinyGpt(): GPT {
+  manualSeed(5);
+  const model = new GPT({
+    vocabSize: GPT_ALPHABET.length,
+    contextLength: 32,
+    layers: 2,
+    heads: 2,
+    width: 16,
+    dropout: 0,
+    bias: true,
+    positions: 'rope',
+  });
+  for (const p of model.parameters()) p.value.assign(globalRng().normal([...p.shape], 0, 0.3));
+  return model.eval();
+}
+
+export function gptRepository(
+  options: { slots?: number; queue?: number; scheduling?: string; defaults?: Record<string, unknown> } = {},
+): string {
+  const root = tinyRepository();
+  mkdirSync(join(root, 'gpt', '1'), { recursive: true });
+  writeFileSync(join(root, 'gpt', '1', 'model.onnx'), exportGptOnnx(tinyGpt()));
+  writeFileSync(
+    join(root, 'gpt', 'config.json'),
+    JSON.stringify({
+      name: 'gpt',
+      platform: 'onnxruntime_onnx',
+      max_batch_size: options.slots ?? 4,
+      generation: {
+        tokenizer: { type: 'characters', alphabet: GPT_ALPHABET },
+        context_length: 32,
+        scheduling: options.scheduling ?? 'continuous',
+        max_queue_size: options.queue ?? 64,
+        defaults: { max_tokens: 8, ...options.defaults },
+      },
+    }),
+  );
+  return root;
+}
+
+/** Server-Sent Events read off a fetch response: each event's name (if any) and data. */
+export async function* serverSentEvents(
+  response: globalThis.Response,
+): AsyncGenerator<{ event?: string; data: string }> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join('\n');
+      yield { ...(event ? { event } : {}), data };
+    }
+  }
+}

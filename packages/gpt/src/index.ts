@@ -2,6 +2,15 @@ export { sampleToken, stopSequences } from '@mle/decoding';
 export { type BeamSearchOptions, beamSearch, type Hypothesis } from './decoding/beam-search.js';
 export { type Generation, generate, type SamplingOptions } from './decoding/generate.js';
 export { NextToken } from './decoding/next-token.js';
+export { exportGptOnnx, GPT_ONNX, type GptOnnxOptions } from './deploy/export-onnx.js';
+export { onnxGreedy } from './deploy/onnx-generate.js';
+export {
+  DEPLOY_VARIANTS,
+  type DeployedGpt,
+  type DeployVariant,
+  deployVariants,
+  onnxValidationLoss,
+} from './deploy/variants.js';
 export {
   checkConfig,
   type GptConfig,

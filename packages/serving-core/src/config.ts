@@ -12,13 +12,42 @@ const tensor = z.object({
   dims: z.array(z.number().int().min(-1)),
 });
 
+/**
+ * How a language model generates: its tokenizer, context, scheduling and default sampling. A model with this
+ * section is served by the generate routes, its max_batch_size being the number of sequences decoded together.
+ */
+const generation = z.object({
+  /** One token per character: token i is the i-th character (code point) of the alphabet. */
+  tokenizer: z.object({ type: z.literal('characters'), alphabet: z.string().min(1) }),
+  context_length: z.number().int().min(2),
+  scheduling: z.enum(['continuous', 'request-level', 'sequential']).default('continuous'),
+  /** Requests allowed to wait for a slot. */
+  max_queue_size: z.number().int().min(1).default(256),
+  /** The most new tokens one request may ask for. */
+  max_tokens_limit: z.number().int().min(1).optional(),
+  /** What a request gets for each setting it leaves out. */
+  defaults: z
+    .object({
+      max_tokens: z.number().int().min(1).default(64),
+      temperature: z.number().min(0).default(1),
+      top_k: z.number().int().min(1).optional(),
+      top_p: z.number().gt(0).max(1).default(1),
+      repetition_penalty: z.number().min(1).default(1),
+    })
+    .prefault({}),
+});
+
+export type GenerationConfig = z.infer<typeof generation>;
+
 /** A model's config.json, Triton's config.pbtxt fields in JSON. */
 export const ModelConfigSchema = z.object({
   name: z.string().regex(NAME, 'letters, digits, "_", "." and "-" only'),
   platform: z.enum(['onnxruntime_onnx', 'tfjs_layers']),
   max_batch_size: z.number().int().min(1),
-  input: z.array(tensor).min(1),
-  output: z.array(tensor).min(1),
+  /** The tensors of a model served by /infer; a generative model's are its own business. */
+  input: z.array(tensor).default([]),
+  output: z.array(tensor).default([]),
+  generation: generation.optional(),
   dynamic_batching: z
     .object({
       /** Triton's max_queue_delay_microseconds. */
@@ -37,11 +66,15 @@ export const DATATYPE_OF = { TYPE_FP32: 'FP32', TYPE_INT32: 'INT32', TYPE_INT64:
 /** The config, or an error naming each field that is wrong. */
 export function parseModelConfig(json: unknown, where: string): ModelConfig {
   const result = ModelConfigSchema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new Error(`${where}: invalid config: ${problems}`);
-  }
-  return result.data;
+  const problems = result.success
+    ? []
+    : result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  // Checked here rather than in the schema, so it is reported beside the schema's own problems.
+  const given = (json ?? {}) as Record<string, unknown>;
+  if (given.generation === undefined)
+    for (const key of ['input', 'output'])
+      if (!Array.isArray(given[key]) || (given[key] as unknown[]).length === 0)
+        problems.push(`${key}: at least one ${key} (or a generation section)`);
+  if (problems.length > 0) throw new Error(`${where}: invalid config: ${[...new Set(problems)].join('; ')}`);
+  return result.data!;
 }

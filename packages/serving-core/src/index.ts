@@ -2,6 +2,7 @@ export { type BatcherOptions, DynamicBatcher, type InferRequest } from './batche
 export { type Clock, FakeClock, systemClock } from './clock.js';
 export {
   DATATYPE_OF,
+  type GenerationConfig,
   isValidModelName,
   type ModelConfig,
   ModelConfigSchema,
@@ -9,6 +10,18 @@ export {
 } from './config.js';
 export { DeadlineExceeded, Overloaded, ServingError, type ServingErrorCode } from './errors.js';
 export {
+  type FinishReason,
+  type GenerationRequest,
+  type GenerationResult,
+  GenerationScheduler,
+  type LanguageModel,
+  SCHEDULINGS,
+  type SchedulerOptions,
+  type Scheduling,
+} from './generation.js';
+export {
+  type Generator,
+  type LanguageModelFactory,
   ModelRepository,
   type ModelStatus,
   type RepositoryOptions,
@@ -25,3 +38,4 @@ export {
   type TensorSpec,
   type TensorValues,
 } from './runtime.js';
+export { CharacterTokenizer, type Tokenizer } from './tokenizer.js';

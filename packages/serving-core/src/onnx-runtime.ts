@@ -1,7 +1,8 @@
 // @mle/serving-core/onnxruntime: the onnxruntime-node runtime, for an application to wire into its repository.
 import { join } from 'node:path';
-import { OnnxSession, type ValueSummary } from '@mle/onnx-runtime';
-import type { RuntimeFactory } from './repository.js';
+import { CausalLm, OnnxSession, type ValueSummary } from '@mle/onnx-runtime';
+import type { LanguageModel } from './generation.js';
+import type { LanguageModelFactory, RuntimeFactory } from './repository.js';
 import type { Datatype, ModelRuntime, ModelSignature, NamedTensor, TensorSpec } from './runtime.js';
 
 const DATATYPE: Record<string, Datatype> = { float32: 'FP32', int32: 'INT32', int64: 'INT64' };
@@ -48,3 +49,12 @@ export class OnnxModelRuntime implements ModelRuntime {
 /** The repository's `onnxruntime_onnx` platform: `<version>/model.onnx`. */
 export const onnxRuntimeFactory: RuntimeFactory = (versionDir) =>
   new OnnxModelRuntime(join(versionDir, 'model.onnx'));
+
+/**
+ * The repository's `onnxruntime_onnx` platform for a generative model: `<version>/model.onnx`, a decoder with past
+ * keys and values, run a step at a time by @mle/onnx-runtime's CausalLm.
+ */
+export const onnxLanguageModelFactory: LanguageModelFactory = async (versionDir): Promise<LanguageModel> => {
+  const lm = await CausalLm.create(join(versionDir, 'model.onnx'));
+  return { vocabSize: lm.shape.vocabSize, step: (rows) => lm.step(rows), release: () => lm.release() };
+};

@@ -4,19 +4,37 @@ import { DynamicBatcher } from './batcher.js';
 import { type Clock, systemClock } from './clock.js';
 import { DATATYPE_OF, isValidModelName, type ModelConfig, parseModelConfig } from './config.js';
 import { ServingError } from './errors.js';
+import { GenerationScheduler, type LanguageModel } from './generation.js';
 import type { ModelRuntime, ModelSignature } from './runtime.js';
+import { CharacterTokenizer, type Tokenizer } from './tokenizer.js';
 
 /** Makes the runtime for one version directory of a model. */
 export type RuntimeFactory = (versionDir: string, config: ModelConfig) => ModelRuntime;
 
-/** A model version that is loaded and serving. */
+/** Loads the language model in one version directory of a generative model. */
+export type LanguageModelFactory = (versionDir: string, config: ModelConfig) => Promise<LanguageModel>;
+
+/** A generative model's serving parts: its scheduler and its tokenizer. */
+export interface Generator {
+  scheduler: GenerationScheduler;
+  tokenizer: Tokenizer;
+}
+
+/** A model version that is loaded and serving: tensors in and out through a batcher, or text through a generator. */
 export interface ServedModel {
   name: string;
   version: number;
   config: ModelConfig;
   signature: ModelSignature;
   platform: string;
-  batcher: DynamicBatcher;
+  batcher?: DynamicBatcher;
+  generator?: Generator;
+}
+
+/** What a served model holds that must be let go when it is retired. */
+interface Entry {
+  model: ServedModel;
+  release: () => Promise<void>;
 }
 
 export interface ModelStatus {
@@ -34,7 +52,12 @@ export interface RepositoryOptions {
    * UNAVAILABLE, with that reason.
    */
   runtimes: Partial<Record<ModelConfig['platform'], RuntimeFactory>>;
+  /** Likewise for models with a generation section. */
+  languageModels?: Partial<Record<ModelConfig['platform'], LanguageModelFactory>>;
   clock?: Clock;
+  /** Passed to each generative model's scheduler, for metrics. */
+  onGenerationStep?: (model: string, kind: 'prefill' | 'decode', rows: number, ms: number) => void;
+  onFirstToken?: (model: string, ms: number) => void;
   /** How often to look for new versions, in ms; 0 turns polling off. */
   pollMs?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
@@ -49,7 +72,7 @@ export interface RepositoryOptions {
  * name in a map; a name from a request never becomes a path.
  */
 export class ModelRepository {
-  private readonly served = new Map<string, { model: ServedModel; runtime: ModelRuntime }>();
+  private readonly served = new Map<string, Entry>();
   private readonly failed = new Map<string, string>();
   /** The one time base of this repository's batchers; a server sets its request deadlines on it too. */
   readonly clock: Clock;
@@ -156,43 +179,108 @@ export class ModelRepository {
     }
     const current = this.served.get(name);
     if (current?.model.version === version) return;
+    try {
+      const entry = config.generation
+        ? await this.loadGenerator(name, version, config)
+        : await this.loadRuntime(name, version, config);
+      if (!entry) return;
+      if (this.closed) {
+        await entry.release();
+        return;
+      }
+      this.served.set(name, entry);
+      this.failed.delete(name);
+      this.options.log?.('model_ready', { model: name, version, platform: entry.model.platform });
+      if (current) await retire(current);
+    } catch (error) {
+      this.markFailed(name, `version ${version}: ${(error as Error).message}`);
+    }
+  }
+
+  /** A model served by /infer: its runtime behind a dynamic batcher. Undefined when no runtime is wired. */
+  private async loadRuntime(name: string, version: number, config: ModelConfig): Promise<Entry | undefined> {
     const factory = this.options.runtimes[config.platform];
     if (!factory) {
       const wired = Object.keys(this.options.runtimes).join(', ') || 'none';
       this.markFailed(name, `no runtime for platform ${config.platform} in this server (it has: ${wired})`);
-      return;
+      return undefined;
     }
-    const runtime = factory(join(dir, String(version)), config);
+    const runtime = factory(join(this.options.root, name, String(version)), config);
     try {
       const signature = await runtime.load();
       checkSignature(name, config, signature);
       const batching = config.dynamic_batching ?? { max_queue_delay_us: 0, max_queue_size: 256 };
-      const model: ServedModel = {
-        name,
-        version,
-        config,
-        signature,
-        platform: runtime.platform,
-        batcher: new DynamicBatcher(runtime, {
-          model: name,
-          maxBatchSize: config.max_batch_size,
-          maxQueueDelayMs: batching.max_queue_delay_us / 1000,
-          maxQueueSize: batching.max_queue_size,
-          clock: this.clock,
-          onBatch: (rows, requests, ms) => this.options.onBatch?.(name, rows, requests, ms),
-        }),
+      const batcher = new DynamicBatcher(runtime, {
+        model: name,
+        maxBatchSize: config.max_batch_size,
+        maxQueueDelayMs: batching.max_queue_delay_us / 1000,
+        maxQueueSize: batching.max_queue_size,
+        clock: this.clock,
+        onBatch: (rows, requests, ms) => this.options.onBatch?.(name, rows, requests, ms),
+      });
+      return {
+        model: { name, version, config, signature, platform: runtime.platform, batcher },
+        release: async () => {
+          await batcher.shutdown();
+          await runtime.release();
+        },
       };
-      if (this.closed) {
-        await runtime.release();
-        return;
-      }
-      this.served.set(name, { model, runtime });
-      this.failed.delete(name);
-      this.options.log?.('model_ready', { model: name, version, platform: runtime.platform });
-      if (current) await retire(current);
     } catch (error) {
       await runtime.release().catch(() => {});
-      this.markFailed(name, `version ${version}: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  /** A generative model: its language model behind a generation scheduler, with the config's tokenizer. */
+  private async loadGenerator(
+    name: string,
+    version: number,
+    config: ModelConfig,
+  ): Promise<Entry | undefined> {
+    const generation = config.generation!;
+    const factory = this.options.languageModels?.[config.platform];
+    if (!factory) {
+      const wired = Object.keys(this.options.languageModels ?? {}).join(', ') || 'none';
+      this.markFailed(
+        name,
+        `no language-model runtime for platform ${config.platform} in this server (it has: ${wired})`,
+      );
+      return undefined;
+    }
+    const tokenizer = new CharacterTokenizer(generation.tokenizer.alphabet);
+    const lm = await factory(join(this.options.root, name, String(version)), config);
+    try {
+      if (lm.vocabSize !== tokenizer.vocabSize)
+        throw new Error(
+          `${name}: the model has ${lm.vocabSize} tokens, the config's alphabet ${tokenizer.vocabSize} characters`,
+        );
+      const scheduler = new GenerationScheduler(lm, {
+        model: name,
+        contextLength: generation.context_length,
+        maxSlots: config.max_batch_size,
+        maxQueueSize: generation.max_queue_size,
+        scheduling: generation.scheduling,
+        clock: this.clock,
+        onStep: (kind, rows, ms) => this.options.onGenerationStep?.(name, kind, rows, ms),
+        onFirstToken: (ms) => this.options.onFirstToken?.(name, ms),
+      });
+      return {
+        model: {
+          name,
+          version,
+          config,
+          signature: { inputs: [], outputs: [] },
+          platform: config.platform,
+          generator: { scheduler, tokenizer },
+        },
+        release: async () => {
+          await scheduler.shutdown();
+          await lm.release();
+        },
+      };
+    } catch (error) {
+      await lm.release().catch(() => {});
+      throw error;
     }
   }
 
@@ -202,9 +290,8 @@ export class ModelRepository {
   }
 }
 
-async function retire(entry: { model: ServedModel; runtime: ModelRuntime }): Promise<void> {
-  await entry.model.batcher.shutdown();
-  await entry.runtime.release();
+async function retire(entry: Entry): Promise<void> {
+  await entry.release();
 }
 
 function latestVersion(dir: string): number | undefined {

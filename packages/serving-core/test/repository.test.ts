@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Linear, manualSeed } from '@mle/autograd';
+import { globalRng, Linear, manualSeed } from '@mle/autograd';
+import { exportGptOnnx, GPT, generate } from '@mle/gpt';
 import { exportModule } from '@mle/onnx';
 import * as T from '@mle/tensor';
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +14,7 @@ import {
   type ModelRuntime,
   ServingError,
 } from '../src/index.js';
+import { onnxLanguageModelFactory } from '../src/onnx-runtime.js';
 import { savedNames, saveLayersModel, tfjsBackend } from '../src/tfjs-runtime.js';
 import { DoublingRuntime, realRuntimes, rowsOf } from './fakes.js';
 
@@ -90,7 +92,7 @@ describe('ModelRepository with the real runtimes', () => {
     const x = Float32Array.from([1, 2, 3]);
     const [y] = await repo
       .get('linear')
-      .batcher.infer({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], data: x }] });
+      .batcher!.infer({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], data: x }] });
     const expected = T.add(
       T.matmul(T.fromArray([1, 2, 3], [1, 3]), linear.weight.value.T),
       linear.bias!.value,
@@ -98,7 +100,7 @@ describe('ModelRepository with the real runtimes', () => {
     Array.from(y!.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
     const dense = repo.get('dense');
     expect(dense.platform).toBe('tfjs_layers');
-    const [z] = await dense.batcher.infer({
+    const [z] = await dense.batcher!.infer({
       inputs: [{ name: dense.signature.inputs[0]!.name, datatype: 'FP32', shape: [1, 3], data: x }],
     });
     expect(Array.from(z!.data as Float32Array)).toEqual([6, 6]); // all-ones kernel: 1 + 2 + 3
@@ -197,7 +199,7 @@ describe('ModelRepository behaviour (fake runtime, fake clock)', () => {
     clock.advance(1000); // the poll starts loading version 2, which waits on its gate
     await new Promise((r) => setImmediate(r));
     expect(repo.get('m').version).toBe(1); // not half-loaded: still version 1
-    const answer = repo.get('m').batcher.infer({ inputs: rowsOf(1, 1) });
+    const answer = repo.get('m').batcher!.infer({ inputs: rowsOf(1, 1) });
     clock.advance(1); // past max_queue_delay
     expect((await answer)[0]!.data[0]).toBe(2);
     release();
@@ -235,5 +237,97 @@ describe('ModelRepository behaviour (fake runtime, fake clock)', () => {
     await expect(
       new ModelRepository({ root: join(scratch, 'nope'), runtimes: realRuntimes }).start(),
     ).rejects.toThrow(/model repository .*nope does not exist/);
+  });
+});
+
+describe('ModelRepository with generative models', () => {
+  const alphabet = 'abcdefghijk'; // the random GPT's 11 tokens
+  const generative = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    platform: 'onnxruntime_onnx',
+    max_batch_size: 4,
+    generation: { tokenizer: { type: 'characters', alphabet }, context_length: 32, ...extra },
+  });
+
+  it('serves a GPT exported to ONNX through the generation scheduler: greedy text equals the TypeScript model', async () => {
+    // Every weight N(0, 0.3²): logits far from uniform, so no near-tie can flip a greedy choice between engines.
+    manualSeed(3);
+    const model = new GPT({
+      vocabSize: 11,
+      contextLength: 32,
+      layers: 2,
+      heads: 2,
+      width: 16,
+      dropout: 0,
+      bias: true,
+      positions: 'rope',
+    });
+    for (const p of model.parameters()) p.value.assign(globalRng().normal([...p.shape], 0, 0.3));
+    model.eval();
+    const root = repositoryDir({
+      gpt: { config: generative('gpt'), versions: { 1: { 'model.onnx': exportGptOnnx(model) } } },
+    });
+    const repo = new ModelRepository({
+      root,
+      pollMs: 0,
+      runtimes: {},
+      languageModels: { onnxruntime_onnx: onnxLanguageModelFactory },
+    });
+    await repo.start();
+    const served = repo.get('gpt');
+    expect(served.batcher).toBeUndefined();
+    const { scheduler, tokenizer } = served.generator!;
+    expect(served.config.generation).toMatchObject({
+      scheduling: 'continuous',
+      max_queue_size: 256,
+      defaults: { max_tokens: 64, temperature: 1, top_p: 1, repetition_penalty: 1 },
+    });
+    const prompt = tokenizer.encode('abcab');
+    const result = await scheduler.submit({ prompt, maxTokens: 20, sampler: { temperature: 0 } });
+    expect(result.tokens).toEqual(generate(model, prompt, { maxTokens: 20, temperature: 0 }).tokens);
+    await repo.close();
+  });
+
+  it('says why a generative model cannot be served: no language-model runtime, or a tokenizer of another size', async () => {
+    const lm = (vocabSize: number) => async () => ({
+      vocabSize,
+      step: async () => ({ logits: [], caches: [] }),
+      release: async () => {},
+    });
+    const root = repositoryDir({ small: { config: generative('small') } });
+    const unwired = new ModelRepository({ root, pollMs: 0, runtimes: realRuntimes });
+    await unwired.start();
+    expect(unwired.status()[0]!.reason).toBe(
+      'no language-model runtime for platform onnxruntime_onnx in this server (it has: none)',
+    );
+    await unwired.close();
+    const mismatched = new ModelRepository({
+      root,
+      pollMs: 0,
+      runtimes: {},
+      languageModels: { onnxruntime_onnx: lm(12) },
+    });
+    await mismatched.start();
+    expect(mismatched.status()[0]!.reason).toBe(
+      "version 1: small: the model has 12 tokens, the config's alphabet 11 characters",
+    );
+    await mismatched.close();
+  });
+
+  it('refuses a config without tensors or a generation section, and a bad generation section, naming the fields', async () => {
+    const root = repositoryDir({
+      neither: { config: { name: 'neither', platform: 'onnxruntime_onnx', max_batch_size: 1 } },
+      badgen: { config: generative('badgen', { context_length: 1, scheduling: 'fifo' }) },
+    });
+    const repo = new ModelRepository({ root, pollMs: 0, runtimes: realRuntimes });
+    await repo.start();
+    const reasons = Object.fromEntries(repo.status().map((s) => [s.name, s.reason]));
+    expect(reasons.neither).toBe(
+      'neither/config.json: invalid config: input: at least one input (or a generation section); output: at least one output (or a generation section)',
+    );
+    expect(reasons.badgen).toMatch(
+      /badgen\/config\.json: invalid config: generation\.context_length: .*; generation\.scheduling: .*/,
+    );
+    await repo.close();
   });
 });
