@@ -3,7 +3,9 @@
  *
  * Two models — `mlp` (the MNIST MLP, 784-128-10) and `wide` (784-4096-4096-10, ~20M parameters, ~80 MB, trained
  * briefly) — each served by five servers, every server in its own process, loaded on loopback by autocannon at
- * concurrency 1, 16 and 64: throughput and p50/p99 latency. Then the memory check: RSS after 10k and 100k requests.
+ * concurrency 1, 16 and 64: throughput and p50/p99 latency. Then text generation with the character GPT under
+ * three schedulings (bench/generation.ts), and the memory checks: RSS after 10k and 100k inferences, and after 1k
+ * and 10k short generations.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,7 @@ import {
   sentence,
 } from '@mle/report';
 import autocannon from 'autocannon';
+import { GENERATION_CONCURRENCY, GENERATION_WORKLOAD, generationBench, SCHEDULINGS } from './generation.js';
 
 const { json, quick } = benchFlags();
 const say = (line = '') => {
@@ -54,7 +57,12 @@ const data = mnistArrays({ image: 'flat' });
 say('building models: the MNIST MLP (from build-models) and the wide MLP (trained briefly here)…');
 execFileSync(tsx, ['--conditions=@mle/source', 'scripts/build-models.ts', join(work, 'built')], {
   cwd: app,
-  env: { ...process.env, MODEL_EPOCHS: quick ? '2' : '8', CI: 'true' },
+  env: {
+    ...process.env,
+    MODEL_EPOCHS: quick ? '2' : '8',
+    CI: 'true',
+    ...(quick ? { GPT_RECIPE: 'quick' } : {}),
+  },
   stdio: 'pipe',
 });
 manualSeed(0);
@@ -205,6 +213,28 @@ const targets: [string, string, number, number][] = [
 for (const [c, name, value] of targets)
   results.push({ case: c, impl: name, metric: 'ratio', value, unit: 'x' });
 
+// ---- text generation: continuous vs request-level batching vs one at a time -----------------------------
+say('generation: the character GPT under three schedulings…');
+results.push(
+  ...(await generationBench({
+    built: join(work, 'built'),
+    work,
+    quick,
+    launch: (env) => launch(['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', POLL_MS: '0', ...env }),
+    stop,
+    onCase: (scheduling, clients) => say(`  ${scheduling}, ${clients} clients`),
+  })),
+);
+const generationRatio = (metric: string) =>
+  get('gen-c32', 'continuous', metric) / get('gen-c32', 'request-level', metric);
+results.push({
+  case: 'gen-c32',
+  impl: 'continuous ÷ request-level',
+  metric: 'ratio',
+  value: generationRatio('tokens_per_s'),
+  unit: 'x',
+});
+
 // ---- memory: RSS of our server after 10k and after 100k requests ----------------------------------------
 const memoryServer = await launch(['src/main.ts'], {
   PORT: '0',
@@ -252,6 +282,40 @@ results.push({
   value: after100 / after10,
   unit: 'x',
 });
+
+// RSS of a generating server after 1k and after 10k short generations (4 tokens each, 16 at a time).
+const genServer = await launch(['src/main.ts'], {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  POLL_MS: '0',
+  MODEL_REPOSITORY: join(work, 'gen-continuous'),
+});
+const genRss = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${genServer.child.pid}/status`, 'utf8'))![1]) / 1024;
+const generations = async (amount: number) => {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${genServer.port}/v2/models/gpt-char/generate`,
+    method: 'POST',
+    connections: 16,
+    amount,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text_input: 'Call me Ishmael. ', parameters: { max_tokens: 4 } }),
+  });
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`generation memory run: ${r.non2xx} non-2xx, ${r.errors} errors`);
+};
+const genTotal = quick ? 2_000 : 10_000;
+await generations(genTotal / 10);
+const genAfter1 = genRss();
+await generations(genTotal - genTotal / 10);
+const genAfter10 = genRss();
+await stop(genServer.child);
+for (const [metric, value, unit] of [
+  [`rss_after_${genTotal / 10 / 1000}k`, genAfter1, 'MiB'],
+  [`rss_after_${genTotal / 1000}k`, genAfter10, 'MiB'],
+  ['rss_growth', genAfter10 / genAfter1, 'x'],
+] as const)
+  results.push({ case: 'memory-generation', impl: 'continuous', metric, value, unit });
 rmSync(work, { recursive: true, force: true });
 
 const SERVER_NAMES: Record<(typeof IMPLS)[number], string> = {
@@ -263,6 +327,8 @@ const SERVER_NAMES: Record<(typeof IMPLS)[number], string> = {
 };
 
 printBenchReport({ package: '@mle/model-server', results }, { json });
+const genMemoryLine = `RSS of the generating server after ${genTotal / 1000}k short generations ÷ after ${genTotal / 10 / 1000}k: ${(genAfter10 / genAfter1).toFixed(3)}× (target ≤ 1.10×) ${genAfter10 / genAfter1 <= 1.1 ? 'met' : 'MISSED'} (${genAfter1.toFixed(1)} → ${genAfter10.toFixed(1)} MiB)`;
+const generationTarget = `continuous ÷ request-level tokens/s at 32 clients: ${generationRatio('tokens_per_s').toFixed(2)}× (target ≥ 2×) ${generationRatio('tokens_per_s') >= 2 ? 'met' : 'MISSED'}; p99 time to first token ${formatNumber(get('gen-c32', 'continuous', 'ttft_p99_ms'))} vs ${formatNumber(get('gen-c32', 'request-level', 'ttft_p99_ms'))} ms (target: lower) ${get('gen-c32', 'continuous', 'ttft_p99_ms') < get('gen-c32', 'request-level', 'ttft_p99_ms') ? 'met' : 'MISSED'}`;
 const memoryLine = `RSS after ${total / 1000}k requests ÷ after ${total / 10 / 1000}k: ${(after100 / after10).toFixed(3)}× (target ≤ 1.10×) ${after100 / after10 <= 1.1 ? 'met' : 'MISSED'} (${after10.toFixed(1)} → ${after100.toFixed(1)} MiB)`;
 if (!json) {
   say('\nthroughput, req/s (p99 ms) — concurrency 1 / 16 / 64:');
@@ -272,6 +338,10 @@ if (!json) {
   for (const [, name, value, target] of targets)
     say(`  ${name}: ${value.toFixed(2)}× (target ≥ ${target}×) ${value >= target ? 'met' : 'MISSED'}`);
   say(`  ${memoryLine}`);
+  say('\ngeneration (tokens/s; time to first token and between tokens, p50 / p99 ms):');
+  say(formatTable(...generationRows()));
+  say(`  ${generationTarget}`);
+  say(`  ${genMemoryLine}`);
   // The committed tables, chart and record come from one full run; a quick run only prints.
   if (!quick) {
     const record = benchRecord({ package: '@mle/model-server', results });
@@ -317,7 +387,11 @@ function readmeTables(): string {
     }),
     { align: ['left', 'right', 'right'] },
   );
-  return `Requests per second (p99 latency in ms):\n\n${throughput}\n\n${verdicts}\n\n${sentence(memoryLine)}`;
+  const [genHeader, genRows] = generationRows();
+  const generation = markdownTable(genHeader, genRows, {
+    align: ['left', 'right', 'right', 'right', 'right'],
+  });
+  return `Requests per second (p99 latency in ms):\n\n${throughput}\n\n${verdicts}\n\n${sentence(memoryLine)}\n\nText generation with the character GPT, max_batch_size 32, streamed to 1, 8 and 32 clients on loopback; ${GENERATION_WORKLOAD}:\n\n${generation}\n\n${sentence(generationTarget)}\n\n${sentence(genMemoryLine)}`;
 }
 
 function throughputChart(): Promise<string> {
@@ -330,4 +404,24 @@ function throughputChart(): Promise<string> {
     ),
     width: 640,
   });
+}
+
+/** Per scheduling and number of clients: tokens/s, time to first token and inter-token gap (p50 / p99 ms). */
+function generationRows(): [string[], string[][]] {
+  const header = ['scheduling', 'clients', 'tokens/s', 'first token p50 / p99', 'between tokens p50 / p99'];
+  const rows = SCHEDULINGS.flatMap((impl) =>
+    GENERATION_CONCURRENCY.map((clients) => {
+      const c = `gen-c${clients}`;
+      const pair = (metric: string) =>
+        `${formatNumber(get(c, impl, `${metric}_p50_ms`))} / ${formatNumber(get(c, impl, `${metric}_p99_ms`))}`;
+      return [
+        impl === 'continuous' ? '**continuous**' : impl,
+        String(clients),
+        formatNumber(Math.round(get(c, impl, 'tokens_per_s'))),
+        pair('ttft'),
+        pair('itl'),
+      ];
+    }),
+  );
+  return [header, rows];
 }

@@ -4,7 +4,7 @@
  *   mnist-tfjs  the same MLP trained with TensorFlow.js (wasm backend) and saved in its layers format
  *   gpt-char    a character GPT from @mle/gpt (2 layers × width 64, rotary positions, trained on Moby Dick for 300
  *               steps, about 2 minutes; reused from packages/gpt/artifacts when the bench trained it), exported to
- *               ONNX with past keys and values, served by the generate routes
+ *               ONNX with past keys and values, served by the generate routes (GPT_RECIPE=quick: a smaller one)
  * The MLPs are trained on the seeded MNIST split; prints their test accuracy and the GPT's validation loss.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crossEntropy, DataLoader, evaluate, manualSeed, Sequential, Softmax } from '@mle/autograd';
 import { fitMnist, mnistArrays, mnistMlp } from '@mle/autograd/mnist';
-import { EXTRAPOLATION, exportGptOnnx, trainedGpt } from '@mle/gpt';
+import { CHAR_GPT_QUICK, EXTRAPOLATION, exportGptOnnx, trainedGpt } from '@mle/gpt';
 import { exportModule } from '@mle/onnx';
 import { saveLayersModel, tfjsBackend } from '@mle/serving-core/tfjs';
 import * as tf from '@tensorflow/tfjs';
@@ -106,7 +106,8 @@ console.log(
 );
 
 // The GPT: the extrapolation table's rotary model, the largest that trains in about two minutes on 2 cores.
-const recipe = EXTRAPOLATION.rope;
+// GPT_RECIPE=quick takes @mle/gpt's quick model instead (seconds; context 32), for tests of the page.
+const recipe = process.env.GPT_RECIPE === 'quick' ? CHAR_GPT_QUICK : EXTRAPOLATION.rope;
 const gpt = trainedGpt(recipe, { log: (line) => console.log(`gpt-char: ${line}`), progress: false });
 const vocabulary = gpt.corpus.decode(Array.from({ length: gpt.corpus.vocabSize }, (_, i) => i));
 if (Array.from(vocabulary).length !== gpt.corpus.vocabSize)

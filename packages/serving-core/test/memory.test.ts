@@ -31,4 +31,18 @@ describe('native memory is released', () => {
     const leaked = measure('onnx', '--no-release');
     expect(leaked.after.rss - leaked.before.rss).toBeGreaterThan(400);
   });
+
+  it('generation: 10,000 short generations keep RSS flat; keeping their caches does not', () => {
+    const generations = (...args: string[]) =>
+      runGcScript<Report>(
+        'test/fixtures/generation-memory.ts',
+        args,
+        fileURLToPath(new URL('..', import.meta.url)),
+      );
+    const flat = generations();
+    expect(flat.after.rss - flat.before.rss).toBeLessThan(32);
+    // 9,000 generations × 5 steps of caches (2 layers, keys and values, up to 8 positions × 64 floats): ≥ 100 MiB.
+    const leaked = generations('--keep');
+    expect(leaked.after.rss - leaked.before.rss).toBeGreaterThan(64);
+  });
 });
