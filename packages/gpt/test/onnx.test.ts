@@ -6,7 +6,7 @@ import {
   quantizeDynamicInt8,
   quantizeMatMulNBits,
 } from '@mle/onnx';
-import { CausalLm, readModel } from '@mle/onnx-runtime';
+import { CausalLm, CausalLmSlots, readModel } from '@mle/onnx-runtime';
 import * as T from '@mle/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportGptOnnx } from '../src/deploy/export-onnx.js';
@@ -97,6 +97,94 @@ describe.each(SCHEMES)('the GPT in onnxruntime, %s positions', (positions) => {
   });
 });
 
+describe.each(SCHEMES)('sequences in slots of fixed memory (CausalLmSlots), %s positions', (positions) => {
+  const config = tinyConfig(positions, { contextLength: 80 });
+  const model = randomModel(config, 9);
+  const sequences = [
+    [1, 2, 3],
+    [4, 5, 6, 7, 8, 9],
+    [10, 0],
+  ];
+
+  it('prefills in one step, then decodes slots with holes between them: each equals its TypeScript KV cache', async () => {
+    const lm = await exported(model);
+    const slots = new CausalLmSlots(lm, 6, 80);
+    const placed = [0, 2, 5];
+    const caches = sequences.map(() => new KvCache(config, 1));
+    let logits = await slots.step(sequences.map((tokens, i) => ({ slot: placed[i]!, tokens })));
+    let worst = 0;
+    const check = (i: number, tokens: number[]) => {
+      const expected = tsLogits(model, tokens, caches[i]);
+      worst = Math.max(
+        worst,
+        maxDifference(logits[i]!, expected.subarray(expected.length - config.vocabSize)),
+      );
+    };
+    sequences.forEach((tokens, i) => check(i, tokens));
+    for (let step = 0; step < 20; step++) {
+      const next = sequences.map((_, i) => (step * 3 + i) % config.vocabSize);
+      logits = await slots.step(placed.map((slot, i) => ({ slot, tokens: [next[i]!] })));
+      next.forEach((token, i) => check(i, [token]));
+    }
+    expect(placed.map((slot) => slots.length(slot))).toEqual([23, 26, 22]);
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('a freed slot takes a new sequence (its prefill) in the same step as the others decode', async () => {
+    const lm = await exported(model);
+    const slots = new CausalLmSlots(lm, 2, 80);
+    await slots.step([
+      { slot: 0, tokens: [1, 2, 3] },
+      { slot: 1, tokens: [4, 5] },
+    ]);
+    slots.reset(1);
+    const [decoded, prefilled] = await slots.step([
+      { slot: 0, tokens: [6] },
+      { slot: 1, tokens: [7, 8, 9, 10] },
+    ]);
+    const full = (tokens: number[]) => {
+      const all = tsLogits(model, tokens);
+      return all.subarray(all.length - config.vocabSize);
+    };
+    expect(maxDifference(decoded!, full([1, 2, 3, 6]))).toBeLessThan(1e-4);
+    expect(maxDifference(prefilled!, full([7, 8, 9, 10]))).toBeLessThan(1e-4);
+  });
+
+  it('greedy generation through slots equals generation in TypeScript token for token', async () => {
+    const lm = await exported(model);
+    const slots = new CausalLmSlots(lm, 1, 80);
+    const prompt = [3, 1, 4, 1, 5];
+    const ours: number[] = [];
+    let logits = (await slots.step([{ slot: 0, tokens: prompt }]))[0]!;
+    for (let i = 0; i < 64; i++) {
+      let best = 0;
+      for (let v = 1; v < logits.length; v++) if (logits[v]! > logits[best]!) best = v;
+      ours.push(best);
+      if (i < 63) logits = (await slots.step([{ slot: 0, tokens: [best] }]))[0]!;
+    }
+    expect(ours).toEqual(generate(model, prompt, { maxTokens: 64, temperature: 0 }).tokens);
+  });
+});
+
+describe('CausalLmSlots refuses', () => {
+  it('a repeated slot, one out of range, and more positions than a slot holds', async () => {
+    const lm = await exported(randomModel(tinyConfig('rope'), 4));
+    const slots = new CausalLmSlots(lm, 2, 8);
+    await expect(
+      slots.step([
+        { slot: 1, tokens: [1] },
+        { slot: 1, tokens: [2] },
+      ]),
+    ).rejects.toThrow('row 1 has slot 1; slots are distinct integers in 0..1');
+    await expect(slots.step([{ slot: 2, tokens: [1] }])).rejects.toThrow('row 0 has slot 2');
+    await slots.step([{ slot: 0, tokens: [1, 2, 3, 4, 5, 6] }]);
+    await expect(slots.step([{ slot: 0, tokens: [1, 2, 3] }])).rejects.toThrow(
+      'slot 0 holds 6 positions; 3 more exceed its capacity of 8',
+    );
+    expect(() => new CausalLmSlots(lm, 0, 8)).toThrow('slots must be a positive integer, got 0');
+  });
+});
+
 describe('the exported graph', () => {
   it('has the decoder-with-past signature, with symbolic batch and sequence axes', () => {
     const bytes = exportGptOnnx(randomModel(tinyConfig('rope', { bias: false }), 1));
@@ -115,8 +203,12 @@ describe('the exported graph', () => {
     expect(summary.outputs.map(line)).toEqual([
       'present.0.key: float32 [batch, 2, total_sequence, 8]',
       'present.0.value: float32 [batch, 2, total_sequence, 8]',
+      'new_key_values.0.key: float32 [batch, 2, sequence, 8]',
+      'new_key_values.0.value: float32 [batch, 2, sequence, 8]',
       'present.1.key: float32 [batch, 2, total_sequence, 8]',
       'present.1.value: float32 [batch, 2, total_sequence, 8]',
+      'new_key_values.1.key: float32 [batch, 2, sequence, 8]',
+      'new_key_values.1.value: float32 [batch, 2, sequence, 8]',
       'logits: float32 [batch, sequence, 11]',
     ]);
   });

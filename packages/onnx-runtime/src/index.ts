@@ -2,8 +2,10 @@ export {
   CausalLm,
   type CausalLmRow,
   type CausalLmShape,
+  CausalLmSlots,
   type CausalLmStep,
   type SequenceCache,
+  type SlotRow,
 } from './causal-lm.js';
 export {
   decodeModel,

@@ -102,10 +102,15 @@ export class OnnxSession {
     return tensors;
   }
 
-  /** Validates, runs, and returns every output as an onnxruntime Tensor (float outputs convert with toNDArray). */
-  async run(feeds: Record<string, Feed>): Promise<Record<string, ort.Tensor>> {
+  /**
+   * Validates, runs, and returns the outputs as onnxruntime Tensors (float outputs convert with toNDArray): every
+   * output, or those named in `outputs` (onnxruntime then copies only those out).
+   */
+  async run(feeds: Record<string, Feed>, outputs?: readonly string[]): Promise<Record<string, ort.Tensor>> {
     if (this.released) throw new Error('run: the session has been released');
-    return (await this.session.run(this.validate(feeds))) as Record<string, ort.Tensor>;
+    const tensors = this.validate(feeds);
+    const result = outputs ? this.session.run(tensors, [...outputs]) : this.session.run(tensors);
+    return (await result) as Record<string, ort.Tensor>;
   }
 
   async release(): Promise<void> {

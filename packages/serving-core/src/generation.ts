@@ -1,16 +1,20 @@
 import { checkSampler, type SamplerSettings, sampleToken } from '@mle/decoding';
-import type { CausalLmRow, CausalLmStep, SequenceCache } from '@mle/onnx-runtime';
+import type { SlotRow } from '@mle/onnx-runtime';
 import { Rng } from '@mle/tensor';
 import { type Clock, systemClock } from './clock.js';
 import { Overloaded, ServingError } from './errors.js';
 
 /**
- * What the scheduler needs of a language model: one step over rows that each bring new tokens and, after the first,
- * their cache (onnx-runtime's CausalLm has this shape; the scheduler never loads an engine itself).
+ * What the scheduler needs of a language model: memory for a fixed number of sequences (slots), and one step over
+ * rows that each bring new tokens for the sequence in their slot, answering each row's next-token logits
+ * (onnx-runtime's CausalLmSlots has this shape; the scheduler never loads an engine itself).
  */
 export interface LanguageModel {
   readonly vocabSize: number;
-  step(rows: readonly CausalLmRow[]): Promise<CausalLmStep>;
+  /** Per row, the logits after its last new token ([vocab]). */
+  step(rows: readonly SlotRow[]): Promise<Float32Array[]>;
+  /** Empties a slot: its next row starts a new sequence. */
+  reset(slot: number): void;
   release(): Promise<void>;
 }
 
@@ -72,7 +76,8 @@ interface Sequence {
   rng: Rng;
   submittedAt: number;
   tokens: number[];
-  cache?: SequenceCache;
+  /** The model's memory this sequence occupies while it runs. */
+  slot?: number;
   firstTokenAt?: number;
   resolve: (result: GenerationResult) => void;
   reject: (error: Error) => void;
@@ -87,6 +92,8 @@ interface Sequence {
 export class GenerationScheduler {
   private readonly queue: Sequence[] = [];
   private readonly slots: Sequence[] = [];
+  /** Slot numbers not in use; the lowest is taken first, so the running batch stays at the front of the memory. */
+  private readonly free: number[];
   private readonly clock: Clock;
   private loop: Promise<void> | undefined;
   private closing = false;
@@ -101,6 +108,7 @@ export class GenerationScheduler {
       if (!(Number.isInteger(options[key]) && options[key] >= 1))
         throw new RangeError(`GenerationScheduler: ${key} must be a positive integer, got ${options[key]}`);
     this.clock = options.clock ?? systemClock;
+    this.free = Array.from({ length: options.maxSlots }, (_, i) => i);
   }
 
   /** Requests waiting for a slot. */
@@ -191,7 +199,7 @@ export class GenerationScheduler {
       if (admitted.length > 0) await this.advance('prefill', admitted);
       // A request cancelled while the prefill ran is not decoded again.
       this.dropEnded();
-      const running = this.slots.filter((s) => s.cache !== undefined);
+      const running = this.slots.filter((s) => s.tokens.length > 0);
       if (running.length > 0) await this.advance('decode', running);
       // Let the event loop in between steps: new requests, disconnects and streamed writes happen here.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -221,22 +229,29 @@ export class GenerationScheduler {
     // Request-level batching starts a new batch only once the last one is done.
     if (scheduling !== 'continuous' && this.slots.length > 0) return [];
     const admitted = this.queue.splice(0, Math.max(0, capacity - this.slots.length));
+    for (const s of admitted) {
+      this.free.sort((a, b) => a - b);
+      s.slot = this.free.shift()!;
+      this.lm.reset(s.slot);
+    }
     this.slots.push(...admitted);
     return admitted;
   }
 
   /** One model step for `sequences`: a prefill of their prompts or a decode of their last tokens. */
   private async advance(kind: 'prefill' | 'decode', sequences: Sequence[]): Promise<void> {
-    const rows: CausalLmRow[] = sequences.map((s) =>
-      kind === 'prefill' ? { tokens: s.request.prompt } : { tokens: [s.tokens.at(-1)!], cache: s.cache! },
-    );
+    const rows: SlotRow[] = sequences.map((s) => ({
+      slot: s.slot!,
+      tokens: kind === 'prefill' ? s.request.prompt : [s.tokens.at(-1)!],
+    }));
     const started = this.clock.now();
-    let step: CausalLmStep;
+    let step: Float32Array[];
     try {
       step = await this.lm.step(rows);
     } catch (error) {
       for (const s of sequences) {
         this.slots.splice(this.slots.indexOf(s), 1);
+        this.release(s);
         s.reject(
           new ServingError('INFERENCE_FAILED', `model ${this.options.model}: ${(error as Error).message}`, {
             cause: error,
@@ -246,11 +261,8 @@ export class GenerationScheduler {
       return;
     }
     this.options.onStep?.(kind, rows.length, this.clock.now() - started);
-    const vocab = this.lm.vocabSize;
     sequences.forEach((s, r) => {
-      s.cache = step.caches[r]!;
-      const logits = step.logits[r]!;
-      const last = Float64Array.from(logits.subarray(logits.length - vocab));
+      const last = Float64Array.from(step[r]!);
       const context = [...s.request.prompt, ...s.tokens];
       const token = sampleToken(last, context, s.sampler, s.rng);
       s.tokens.push(token);
@@ -273,8 +285,15 @@ export class GenerationScheduler {
     });
   }
 
+  /** Gives the sequence's slot back. */
+  private release(s: Sequence): void {
+    if (s.slot === undefined) return;
+    this.free.push(s.slot);
+    s.slot = undefined;
+  }
+
   private finish(s: Sequence, finishReason: FinishReason): void {
-    s.cache = undefined;
+    this.release(s);
     s.resolve({
       tokens: s.tokens,
       finishReason,

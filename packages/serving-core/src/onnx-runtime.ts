@@ -1,6 +1,6 @@
 // @mle/serving-core/onnxruntime: the onnxruntime-node runtime, for an application to wire into its repository.
 import { join } from 'node:path';
-import { CausalLm, OnnxSession, type ValueSummary } from '@mle/onnx-runtime';
+import { CausalLm, CausalLmSlots, OnnxSession, type ValueSummary } from '@mle/onnx-runtime';
 import type { LanguageModel } from './generation.js';
 import type { LanguageModelFactory, RuntimeFactory } from './repository.js';
 import type { Datatype, ModelRuntime, ModelSignature, NamedTensor, TensorSpec } from './runtime.js';
@@ -52,9 +52,24 @@ export const onnxRuntimeFactory: RuntimeFactory = (versionDir) =>
 
 /**
  * The repository's `onnxruntime_onnx` platform for a generative model: `<version>/model.onnx`, a decoder with past
- * keys and values, run a step at a time by @mle/onnx-runtime's CausalLm.
+ * keys and values, run a step at a time by @mle/onnx-runtime's CausalLmSlots with max_batch_size slots of the
+ * context length each.
  */
-export const onnxLanguageModelFactory: LanguageModelFactory = async (versionDir): Promise<LanguageModel> => {
+export const onnxLanguageModelFactory: LanguageModelFactory = async (
+  versionDir,
+  config,
+): Promise<LanguageModel> => {
   const lm = await CausalLm.create(join(versionDir, 'model.onnx'));
-  return { vocabSize: lm.shape.vocabSize, step: (rows) => lm.step(rows), release: () => lm.release() };
+  try {
+    const slots = new CausalLmSlots(lm, config.max_batch_size, config.generation!.context_length);
+    return {
+      vocabSize: lm.shape.vocabSize,
+      step: (rows) => slots.step(rows),
+      reset: (slot) => slots.reset(slot),
+      release: () => lm.release(),
+    };
+  } catch (error) {
+    await lm.release();
+    throw error;
+  }
 };

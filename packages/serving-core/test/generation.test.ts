@@ -1,4 +1,4 @@
-import type { CausalLmRow, CausalLmStep } from '@mle/onnx-runtime';
+import type { SlotRow } from '@mle/onnx-runtime';
 import { describe, expect, it } from 'vitest';
 import {
   CharacterTokenizer,
@@ -19,21 +19,25 @@ class CountingModel implements LanguageModel {
   fail = false;
   released = false;
 
+  /** Positions each slot holds. */
+  readonly lengths = new Map<number, number>();
+
   constructor(readonly vocabSize = 5) {}
 
-  async step(rows: readonly CausalLmRow[]): Promise<CausalLmStep> {
-    this.steps.push(rows.map((r) => ({ tokens: r.tokens.length, cached: r.cache?.length ?? 0 })));
+  async step(rows: readonly SlotRow[]): Promise<Float32Array[]> {
+    this.steps.push(rows.map((r) => ({ tokens: r.tokens.length, cached: this.lengths.get(r.slot) ?? 0 })));
     await this.hold;
     if (this.fail) throw new Error('the model failed');
-    return {
-      logits: rows.map((r) => {
-        const logits = new Float32Array(r.tokens.length * this.vocabSize);
-        const next = (r.tokens.at(-1)! + 1) % this.vocabSize;
-        logits[(r.tokens.length - 1) * this.vocabSize + next] = 10;
-        return logits;
-      }),
-      caches: rows.map((r) => ({ length: (r.cache?.length ?? 0) + r.tokens.length, keys: [], values: [] })),
-    };
+    for (const r of rows) this.lengths.set(r.slot, (this.lengths.get(r.slot) ?? 0) + r.tokens.length);
+    return rows.map((r) => {
+      const logits = new Float32Array(this.vocabSize);
+      logits[(r.tokens.at(-1)! + 1) % this.vocabSize] = 10;
+      return logits;
+    });
+  }
+
+  reset(slot: number): void {
+    this.lengths.set(slot, 0);
   }
 
   async release(): Promise<void> {

@@ -32,7 +32,7 @@ describe('native memory is released', () => {
     expect(leaked.after.rss - leaked.before.rss).toBeGreaterThan(400);
   });
 
-  it('generation: 10,000 short generations keep RSS flat; keeping their caches does not', () => {
+  it('generation: 10,000 short generations keep RSS flat; keeping a cache-sized buffer per generation does not', () => {
     const generations = (...args: string[]) =>
       runGcScript<Report>(
         'test/fixtures/generation-memory.ts',
@@ -41,8 +41,8 @@ describe('native memory is released', () => {
       );
     const flat = generations();
     expect(flat.after.rss - flat.before.rss).toBeLessThan(32);
-    // 9,000 generations × 5 steps of caches (2 layers, keys and values, up to 8 positions × 64 floats): ≥ 100 MiB.
+    // 9,000 generations × 64 KiB kept: 562 MiB.
     const leaked = generations('--keep');
-    expect(leaked.after.rss - leaked.before.rss).toBeGreaterThan(64);
+    expect(leaked.after.rss - leaked.before.rss).toBeGreaterThan(256);
   });
 });

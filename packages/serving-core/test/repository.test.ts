@@ -291,7 +291,8 @@ describe('ModelRepository with generative models', () => {
   it('says why a generative model cannot be served: no language-model runtime, or a tokenizer of another size', async () => {
     const lm = (vocabSize: number) => async () => ({
       vocabSize,
-      step: async () => ({ logits: [], caches: [] }),
+      step: async () => [],
+      reset: () => {},
       release: async () => {},
     });
     const root = repositoryDir({ small: { config: generative('small') } });

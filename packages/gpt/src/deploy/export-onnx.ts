@@ -8,6 +8,10 @@
  *            past_key_values.{i}.key / .value   float32 [batch, heads, past_sequence, head_width]
  *   outputs  logits           float32 [batch, sequence, vocab]
  *            present.{i}.key / .value           float32 [batch, heads, past_sequence + sequence, head_width]
+ *            new_key_values.{i}.key / .value    float32 [batch, heads, sequence, head_width]
+ *
+ * The last pair is the new positions' keys and values alone: a server that keeps each sequence's cache in memory of
+ * its own appends them there, and asks onnxruntime for them instead of the whole present (which it would copy out).
  *
  * The mask and the positions let rows of different lengths share a batch (left-padded), which is what a server
  * batching requests needs: a key is visible to a query when it is a real position and not after the query's
@@ -38,6 +42,8 @@ export const GPT_ONNX = {
   pastValue: (layer: number) => `past_key_values.${layer}.value`,
   presentKey: (layer: number) => `present.${layer}.key`,
   presentValue: (layer: number) => `present.${layer}.value`,
+  newKey: (layer: number) => `new_key_values.${layer}.key`,
+  newValue: (layer: number) => `new_key_values.${layer}.value`,
 };
 
 /** A masked attention score: far below any real one, and finite, so a row with nothing visible stays a number. */
@@ -151,8 +157,10 @@ export function exportGptOnnx(model: GPT, options: GptOnnxOptions = {}): Uint8Ar
     );
     const part = (index: number) => op('Gather', [qkv, parts[index]!], { axis: attr.int(0) });
     let [q, k] = [part(0), part(1)];
-    const v = part(2);
+    let v = part(2);
     if (rotary) [q, k] = [rotate(q, rotary), rotate(k, rotary)];
+    k = g.addNode('Identity', [k], { outputs: [GPT_ONNX.newKey(i)] })[0]!;
+    v = g.addNode('Identity', [v], { outputs: [GPT_ONNX.newValue(i)] })[0]!;
     const keys = g.addNode('Concat', [past[i]!.key, k], {
       outputs: [GPT_ONNX.presentKey(i)],
       attributes: { axis: attr.int(2) },
@@ -181,6 +189,8 @@ export function exportGptOnnx(model: GPT, options: GptOnnxOptions = {}): Uint8Ar
     x = op('Add', [x, linear(hidden, block.mlp.down, `${name}.mlp.down`)]);
     g.addOutput(keys, 'FLOAT', ['batch', heads, 'total_sequence', headWidth]);
     g.addOutput(values, 'FLOAT', ['batch', heads, 'total_sequence', headWidth]);
+    g.addOutput(k, 'FLOAT', ['batch', heads, 'sequence', headWidth]);
+    g.addOutput(v, 'FLOAT', ['batch', heads, 'sequence', headWidth]);
   });
 
   // The LM head is the token embedding transposed; ONNX stores it a second time, as [width, vocab].
