@@ -40,7 +40,13 @@ import {
   sentence,
 } from '@mle/report';
 import autocannon from 'autocannon';
-import { GENERATION_CONCURRENCY, GENERATION_WORKLOAD, generationBench, SCHEDULINGS } from './generation.js';
+import {
+  decodeStepBench,
+  GENERATION_CONCURRENCY,
+  GENERATION_WORKLOAD,
+  generationBench,
+  SCHEDULINGS,
+} from './generation.js';
 
 const { json, quick } = benchFlags();
 const say = (line = '') => {
@@ -225,6 +231,7 @@ results.push(
     onCase: (scheduling, clients) => say(`  ${scheduling}, ${clients} clients`),
   })),
 );
+results.push(...(await decodeStepBench(join(work, 'built'), quick)));
 const generationRatio = (metric: string) =>
   get('gen-c32', 'continuous', metric) / get('gen-c32', 'request-level', metric);
 results.push({
@@ -341,6 +348,7 @@ if (!json) {
   say('\ngeneration (tokens/s; time to first token and between tokens, p50 / p99 ms):');
   say(formatTable(...generationRows()));
   say(`  ${generationTarget}`);
+  say(`  ${decodeStepLine()}`);
   say(`  ${genMemoryLine}`);
   // The committed tables, chart and record come from one full run; a quick run only prints.
   if (!quick) {
@@ -391,7 +399,7 @@ function readmeTables(): string {
   const generation = markdownTable(genHeader, genRows, {
     align: ['left', 'right', 'right', 'right', 'right'],
   });
-  return `Requests per second (p99 latency in ms):\n\n${throughput}\n\n${verdicts}\n\n${sentence(memoryLine)}\n\nText generation with the character GPT, max_batch_size 32, streamed to 1, 8 and 32 clients on loopback; ${GENERATION_WORKLOAD}:\n\n${generation}\n\n${sentence(generationTarget)}\n\n${sentence(genMemoryLine)}`;
+  return `Requests per second (p99 latency in ms):\n\n${throughput}\n\n${verdicts}\n\n${sentence(memoryLine)}\n\nText generation with the character GPT, max_batch_size 32, streamed to 1, 8 and 32 clients on loopback; ${GENERATION_WORKLOAD}:\n\n${generation}\n\n${sentence(generationTarget)}\n\n${sentence(decodeStepLine())}\n\n${sentence(genMemoryLine)}`;
 }
 
 function throughputChart(): Promise<string> {
@@ -424,4 +432,11 @@ function generationRows(): [string[], string[][]] {
     }),
   );
   return [header, rows];
+}
+
+/** One decode step of the GPT, caches copied per step vs kept in slots. */
+function decodeStepLine(): string {
+  const at = (B: number) =>
+    `${formatNumber(get(`decode-step-b${B}`, 'CausalLm (caches copied)', 'ms'))} vs ${formatNumber(get(`decode-step-b${B}`, 'CausalLmSlots', 'ms'))} ms at ${B}`;
+  return `One decode step of the GPT with 64 cached positions a sequence, caches copied in and out every step (CausalLm) vs kept in slots (CausalLmSlots, what the server runs): ${[1, 8, 32].map(at).join(', ')} sequences`;
 }

@@ -8,7 +8,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CausalLm, CausalLmSlots } from '@mle/onnx-runtime';
 import type { BenchResult } from '@mle/report';
+import { median } from '@mle/report';
 
 export const SCHEDULINGS = ['continuous', 'request-level', 'sequential'] as const;
 export const GENERATION_CONCURRENCY = [1, 8, 32];
@@ -119,16 +121,19 @@ export async function generationBench(options: {
   const config = JSON.parse(readFileSync(join(options.built, 'gpt-char', 'config.json'), 'utf8'));
   const room = config.generation.context_length - Array.from(PROMPT).length;
   const lengths = LENGTHS.map((n) => Math.max(1, Math.floor((n * Math.min(room, 96)) / 96)));
-  for (const scheduling of SCHEDULINGS) {
-    const server = await options.launch({
-      MODEL_REPOSITORY: repositoryFor(options.built, options.work, scheduling),
-    });
-    try {
-      await load(server.port, 4, 1, lengths); // warm-up, not recorded
-      for (const clients of GENERATION_CONCURRENCY) {
-        // The same requests for every scheduling: enough that each client sends several of them.
-        const perClient = Math.max(options.quick ? 1 : 2, Math.ceil((options.quick ? 8 : 64) / clients));
-        const r = await load(server.port, clients, perClient, lengths);
+  // All three servers up at once, each case run on each in turn: a slow spell of a shared machine falls on all.
+  const servers = await Promise.all(
+    SCHEDULINGS.map((scheduling) =>
+      options.launch({ MODEL_REPOSITORY: repositoryFor(options.built, options.work, scheduling) }),
+    ),
+  );
+  try {
+    for (const server of servers) await load(server.port, 4, 1, lengths); // warm-up, not recorded
+    for (const clients of GENERATION_CONCURRENCY) {
+      // The same requests for every scheduling: enough that each client sends several of them.
+      const perClient = Math.max(options.quick ? 1 : 2, Math.ceil((options.quick ? 8 : 64) / clients));
+      for (const [i, scheduling] of SCHEDULINGS.entries()) {
+        const r = await load(servers[i]!.port, clients, perClient, lengths);
         const c = `gen-c${clients}`;
         const add = (metric: string, value: number, unit: string) =>
           results.push({ case: c, impl: scheduling, metric, value, unit });
@@ -139,11 +144,64 @@ export async function generationBench(options: {
         add('itl_p99_ms', percentile(r.gaps, 99), 'ms');
         options.onCase?.(scheduling, clients);
       }
-    } finally {
-      await options.stop(server.child);
     }
+  } finally {
+    for (const server of servers) await options.stop(server.child);
   }
   return results;
 }
 
 export const GENERATION_WORKLOAD = `each client sends its requests one after another, the prompt "${PROMPT}" and ${LENGTHS.join(', ')} new tokens in turn (temperature 0.8, seeded)`;
+
+/**
+ * One decode step of the served model in this process, B sequences with 64 cached positions each: through CausalLm
+ * (each sequence's cache copied into the batch and back out every step) and through CausalLmSlots (the caches stay
+ * in their slots; only the new positions move). Median of 40 steps after 5 of warm-up.
+ */
+export async function decodeStepBench(built: string, quick: boolean): Promise<BenchResult[]> {
+  const lm = await CausalLm.create(readFileSync(join(built, 'gpt-char', '1', 'model.onnx')));
+  const context = JSON.parse(readFileSync(join(built, 'gpt-char', 'config.json'), 'utf8')).generation
+    .context_length as number;
+  const results: BenchResult[] = [];
+  const steps = quick ? 10 : 45;
+  // 64 cached positions, or fewer in a smaller model's context (the quick run's).
+  const cached = Math.min(64, context - steps);
+  const prompt = (i: number) => Array.from({ length: cached }, (_, t) => (t * 7 + i) % lm.shape.vocabSize);
+  try {
+    for (const B of [1, 8, 32]) {
+      const copied: number[] = [];
+      let caches = (await lm.step(Array.from({ length: B }, (_, i) => ({ tokens: prompt(i) })))).caches;
+      for (let s = 0; s < steps; s++) {
+        const started = performance.now();
+        caches = (await lm.step(caches.map((cache) => ({ tokens: [1], cache })))).caches;
+        copied.push(performance.now() - started);
+      }
+      const slots = new CausalLmSlots(lm, 32, context);
+      await slots.step(Array.from({ length: B }, (_, i) => ({ slot: i, tokens: prompt(i) })));
+      const inPlace: number[] = [];
+      for (let s = 0; s < steps; s++) {
+        const started = performance.now();
+        await slots.step(Array.from({ length: B }, (_, i) => ({ slot: i, tokens: [1] })));
+        inPlace.push(performance.now() - started);
+      }
+      const c = `decode-step-b${B}`;
+      results.push({
+        case: c,
+        impl: 'CausalLm (caches copied)',
+        metric: 'ms',
+        value: median(copied.slice(5)),
+        unit: 'ms',
+      });
+      results.push({
+        case: c,
+        impl: 'CausalLmSlots',
+        metric: 'ms',
+        value: median(inPlace.slice(5)),
+        unit: 'ms',
+      });
+    }
+  } finally {
+    await lm.release();
+  }
+  return results;
+}
