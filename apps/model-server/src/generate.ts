@@ -222,9 +222,50 @@ function eventStream(res: Response) {
   };
 }
 
-/** An error after the stream began cannot change the status: it becomes a last `error` event. */
-function streamError(error: unknown): { error: string } {
-  return { error: error instanceof Error ? error.message : String(error) };
+/** How one API shapes its answers. */
+interface AnswerShape {
+  stream: boolean;
+  /** The whole answer, when not streaming. */
+  whole: (result: GenerationResult & { text: string }) => unknown;
+  /** An event carrying new text. */
+  delta: (text: string) => unknown;
+  /** The events that end a stream. */
+  final: (result: GenerationResult & { text: string }) => unknown[];
+  /** The last event of a stream that failed after it opened (its status is already sent). */
+  error: (message: string) => unknown;
+}
+
+/**
+ * Runs a generation and answers it: one JSON body, or Server-Sent Events opened on the first token (so a refusal, a
+ * full queue or a shutdown, still gets its status), an event per piece of new text and the closing ones after it.
+ */
+async function answer(
+  model: ServedModel,
+  settings: Settings,
+  res: Response,
+  options: GenerationRouteOptions,
+  shape: AnswerShape,
+): Promise<void> {
+  if (!shape.stream) {
+    const result = await run(model, settings, res, options);
+    if (result.finishReason === 'shutdown' && result.tokens.length === 0)
+      throw new ServingError('SHUTTING_DOWN', `model ${model.name}: shutting down`);
+    res.json(shape.whole(result));
+    return;
+  }
+  let stream: ReturnType<typeof eventStream> | undefined;
+  const open = () => {
+    stream ??= eventStream(res);
+    return stream;
+  };
+  try {
+    const result = await run(model, settings, res, options, (delta) => open().send(shape.delta(delta)));
+    for (const event of shape.final(result)) open().send(event);
+  } catch (error) {
+    if (!stream) throw error;
+    stream.send(shape.error(error instanceof Error ? error.message : String(error)), 'error');
+  }
+  res.end();
 }
 
 export function generationRouter(options: GenerationRouteOptions): express.Router {
@@ -246,39 +287,20 @@ export function generationRouter(options: GenerationRouteOptions): express.Route
       model_version: String(model.version),
       ...(body.id ? { id: body.id } : {}),
     };
-    if (!streaming) {
-      const result = await run(model, settings, res, options);
-      if (result.finishReason === 'shutdown' && result.tokens.length === 0)
-        throw new ServingError('SHUTTING_DOWN', `model ${model.name}: shutting down`);
-      res.json({
+    await answer(model, settings, res, options, {
+      stream: streaming,
+      whole: (result) => ({
         ...head,
         text_output: result.text,
         finish_reason: result.finishReason,
         usage: usage(settings, result),
-      });
-      return;
-    }
-    // Refusals (a full queue, shutting down) still answer with a status: the stream opens on the first token.
-    let stream: ReturnType<typeof eventStream> | undefined;
-    const open = () => {
-      stream ??= eventStream(res);
-      return stream;
-    };
-    try {
-      const result = await run(model, settings, res, options, (delta) =>
-        open().send({ ...head, text_output: delta }),
-      );
-      open().send({
-        ...head,
-        text_output: '',
-        finish_reason: result.finishReason,
-        usage: usage(settings, result),
-      });
-    } catch (error) {
-      if (!stream) throw error;
-      stream.send(streamError(error), 'error');
-    }
-    res.end();
+      }),
+      delta: (text) => ({ ...head, text_output: text }),
+      final: (result) => [
+        { ...head, text_output: '', finish_reason: result.finishReason, usage: usage(settings, result) },
+      ],
+      error: (message) => ({ error: message }),
+    });
   };
   router.post(
     ['/v2/models/:name/generate', '/v2/models/:name/versions/:version/generate'],
@@ -319,32 +341,16 @@ export function generationRouter(options: GenerationRouteOptions): express.Route
       model: model.name,
       choices: [{ index: 0, logprobs: null, ...choice }],
     });
-    if (!body.stream) {
-      const result = await run(model, settings, res, options);
-      if (result.finishReason === 'shutdown' && result.tokens.length === 0)
-        throw new ServingError('SHUTTING_DOWN', `model ${model.name}: shutting down`);
-      res.json({
+    await answer(model, settings, res, options, {
+      stream: body.stream === true,
+      whole: (result) => ({
         ...chunk({ text: result.text, finish_reason: result.finishReason }),
         usage: usage(settings, result),
-      });
-      return;
-    }
-    let stream: ReturnType<typeof eventStream> | undefined;
-    const open = () => {
-      stream ??= eventStream(res);
-      return stream;
-    };
-    try {
-      const result = await run(model, settings, res, options, (delta) =>
-        open().send(chunk({ text: delta, finish_reason: null })),
-      );
-      open().send(chunk({ text: '', finish_reason: result.finishReason }));
-      open().send('[DONE]');
-    } catch (error) {
-      if (!stream) throw error;
-      stream.send({ error: { message: streamError(error).error, type: 'server_error' } }, 'error');
-    }
-    res.end();
+      }),
+      delta: (text) => chunk({ text, finish_reason: null }),
+      final: (result) => [chunk({ text: '', finish_reason: result.finishReason }), '[DONE]'],
+      error: (message) => ({ error: { message, type: 'server_error' } }),
+    });
   });
   return router;
 }

@@ -1,4 +1,4 @@
-import type { ModelRepository } from '@mle/serving-core';
+import type { ModelRepository, ServedModel } from '@mle/serving-core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one server: requests and latency by model and status, batch sizes, queue depth. */
@@ -25,19 +25,27 @@ export function createMetrics(repository: () => ModelRepository | undefined) {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128],
     registers: [registry],
   });
-  new Gauge({
-    name: 'mle_inference_queue_depth',
-    help: 'Requests waiting in the batcher, or for a generation slot',
-    labelNames: ['model'],
-    registers: [registry],
-    collect() {
-      const repo = repository();
-      if (!repo) return;
-      for (const status of repo.status()) {
-        if (status.state === 'READY') this.set({ model: status.name }, queueDepth(repo, status.name));
-      }
-    },
-  });
+  /** A gauge read at scrape time from each ready model; `read` answers undefined for a model it does not apply to. */
+  const perModel = (name: string, help: string, read: (model: ServedModel) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['model'],
+      registers: [registry],
+      collect() {
+        const repo = repository();
+        if (!repo) return;
+        for (const status of repo.status()) {
+          const value = status.state === 'READY' ? read(repo.get(status.name)) : undefined;
+          if (value !== undefined) this.set({ model: status.name }, value);
+        }
+      },
+    });
+  perModel(
+    'mle_inference_queue_depth',
+    'Requests waiting in the batcher, or for a generation slot',
+    (model) => model.batcher?.queueDepth ?? model.generator?.scheduler.queueDepth,
+  );
   const generated = new Counter({
     name: 'mle_generated_tokens_total',
     help: 'Tokens generated, by model and how the request ended',
@@ -58,27 +66,12 @@ export function createMetrics(repository: () => ModelRepository | undefined) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  new Gauge({
-    name: 'mle_generation_active_slots',
-    help: 'Sequences in the running batch of a generative model (batch occupancy; its max_batch_size is the most)',
-    labelNames: ['model'],
-    registers: [registry],
-    collect() {
-      const repo = repository();
-      if (!repo) return;
-      for (const status of repo.status()) {
-        const scheduler = status.state === 'READY' ? repo.get(status.name).generator?.scheduler : undefined;
-        if (scheduler) this.set({ model: status.name }, scheduler.activeSlots);
-      }
-    },
-  });
+  perModel(
+    'mle_generation_active_slots',
+    'Sequences in the running batch of a generative model (batch occupancy; its max_batch_size is the most)',
+    (model) => model.generator?.scheduler.activeSlots,
+  );
   return { registry, requests, latency, batchSize, generated, decodeBatch, timeToFirstToken };
-}
-
-/** Requests waiting: in the batcher of a tensor model, for a slot of a generative one. */
-function queueDepth(repo: ModelRepository, name: string): number {
-  const model = repo.get(name);
-  return model.batcher?.queueDepth ?? model.generator?.scheduler.queueDepth ?? 0;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

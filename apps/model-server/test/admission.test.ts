@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { FakeClock, type ModelRuntime, type NamedTensor } from '@mle/serving-core';
 import { describe, expect, it, vi } from 'vitest';
-import { inferBody, startServer, tinyRepository } from './helpers.js';
+import { inferBody, spawnServer, startServer, tinyRepository } from './helpers.js';
 
 /** A runtime that holds every batch until released, to fill the queue on purpose. */
 function heldRuntime() {
@@ -71,31 +71,7 @@ describe('admission control', () => {
   it('SIGTERM: the process stops accepting, answers what it holds, releases the models and exits 0', async () => {
     // Requests wait up to 10 minutes for batchmates: only the shutdown's drain can answer them within the test.
     const root = tinyRepository({ delayUs: 600_000_000, maxBatchSize: 8 });
-    const child = spawn(
-      fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url)),
-      ['--conditions=@mle/source', 'src/main.ts'],
-      {
-        cwd: fileURLToPath(new URL('..', import.meta.url)),
-        env: {
-          ...process.env,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          MODEL_REPOSITORY: root,
-          POLL_MS: '0',
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      },
-    );
-    let logs = '';
-    child.stdout!.on('data', (chunk) => {
-      logs += chunk;
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      child.on('message', (m: { listening?: number }) => m.listening && resolve(m.listening));
-      child.on('exit', (code) => reject(new Error(`server exited early with ${code}`)));
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, port, exited, logs } = await spawnServer({ MODEL_REPOSITORY: root, LOG_LEVEL: 'info' });
     const post = () =>
       fetch(`http://127.0.0.1:${port}/v2/models/tiny/infer`, {
         method: 'POST',
@@ -113,7 +89,7 @@ describe('admission control', () => {
     const answers = await Promise.all(inFlight);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(await exited).toBe(0);
-    const lines = logs
+    const lines = logs()
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));

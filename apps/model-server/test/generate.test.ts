@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { generate } from '@mle/gpt';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,6 +5,7 @@ import {
   GPT_ALPHABET,
   gptRepository,
   serverSentEvents,
+  spawnServer,
   startServer,
   type TestServer,
   tinyGpt,
@@ -240,28 +239,11 @@ describe('bad input and faults', () => {
   });
 
   it('SIGTERM while streaming: the running stream finishes, waiting ones end with a final "shutdown" event, exit 0', async () => {
-    const child = spawn(
-      fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url)),
-      ['--conditions=@mle/source', 'src/main.ts'],
-      {
-        cwd: fileURLToPath(new URL('..', import.meta.url)),
-        env: {
-          ...process.env,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          // A long context, so the running stream (500 tokens) is still going when the signal arrives.
-          MODEL_REPOSITORY: gptRepository({ slots: 1, context: 512 }),
-          POLL_MS: '0',
-          LOG_LEVEL: 'silent',
-        },
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      },
-    );
-    const port = await new Promise<number>((resolve, reject) => {
-      child.on('message', (m: { listening?: number }) => m.listening && resolve(m.listening));
-      child.on('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+    // A long context, so the running stream (500 tokens) is still going when the signal arrives.
+    const { child, port, exited } = await spawnServer({
+      MODEL_REPOSITORY: gptRepository({ slots: 1, context: 512 }),
+      LOG_LEVEL: 'silent',
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const open = () =>
       fetch(`http://127.0.0.1:${port}/v2/models/gpt/generate_stream`, {
         method: 'POST',

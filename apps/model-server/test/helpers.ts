@@ -1,9 +1,11 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { globalRng, Linear, manualSeed, Sequential, Softmax } from '@mle/autograd';
-import { exportGptOnnx, GPT } from '@mle/gpt';
+import { fileURLToPath } from 'node:url';
+import { Linear, manualSeed, Sequential, Softmax } from '@mle/autograd';
+import { exportGptOnnx, type GPT, randomGpt } from '@mle/gpt';
 import { exportModule } from '@mle/onnx';
 import { type Clock, ModelRepository, type ModelRuntime } from '@mle/serving-core';
 import * as T from '@mle/tensor';
@@ -144,19 +146,8 @@ export const GPT_ALPHABET = 'abcdefghij ';
  * are far from ties; exported to ONNX into a repository as "gpt" beside the tiny classifier.
  */
 export function tinyGpt(contextLength = 32): GPT {
-  manualSeed(5);
-  const model = new GPT({
-    vocabSize: GPT_ALPHABET.length,
-    contextLength,
-    layers: 2,
-    heads: 2,
-    width: 16,
-    dropout: 0,
-    bias: true,
-    positions: 'rope',
-  });
-  for (const p of model.parameters()) p.value.assign(globalRng().normal([...p.shape], 0, 0.3));
-  return model.eval();
+  const config = { layers: 2, heads: 2, width: 16, dropout: 0, bias: true, positions: 'rope' as const };
+  return randomGpt({ ...config, vocabSize: GPT_ALPHABET.length, contextLength }, 5);
 }
 
 export function gptRepository(
@@ -206,4 +197,36 @@ export async function* serverSentEvents(
       yield { ...(event ? { event } : {}), data };
     }
   }
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  /** What the process has written to stdout so far (its JSON log lines). */
+  logs: () => string;
+}
+
+/** The server as a real process (`src/main.ts` under tsx) on an ephemeral loopback port, with `env` on top. */
+export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(
+    fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url)),
+    ['--conditions=@mle/source', 'src/main.ts'],
+    {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', POLL_MS: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
+  let logs = '';
+  child.stdout!.on('data', (chunk) => {
+    logs += chunk;
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: { listening?: number }) => m.listening && resolve(m.listening));
+    child.on('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, port, exited, logs: () => logs };
 }

@@ -4,6 +4,7 @@ export { type Generation, generate, type SamplingOptions } from './decoding/gene
 export { NextToken } from './decoding/next-token.js';
 export { exportGptOnnx, GPT_ONNX, type GptOnnxOptions } from './deploy/export-onnx.js';
 export { onnxGreedy } from './deploy/onnx-generate.js';
+export { randomGpt } from './deploy/random-weights.js';
 export {
   DEPLOY_VARIANTS,
   type DeployedGpt,

@@ -1,5 +1,4 @@
-import { globalRng, manualSeed } from '@mle/autograd';
-import { GPT, type GptConfig, type PositionScheme } from '../src/index.js';
+import { type GPT, type GptConfig, type PositionScheme, randomGpt } from '../src/index.js';
 
 export const SCHEMES: PositionScheme[] = ['learned', 'rope', 'alibi'];
 
@@ -16,13 +15,7 @@ export const tinyConfig = (positions: PositionScheme, extra: Partial<GptConfig> 
   ...extra,
 });
 
-/**
- * A model in evaluation mode whose every parameter is drawn from N(0, std²), norm scales and biases too, so no term
- * of the forward pass hides behind an init of ones and zeros, and next-token distributions are far from uniform.
- */
+/** A model in evaluation mode with every weight N(0, std²): see randomGpt. */
 export function randomModel(config: GptConfig, seed: number, std = 0.3): GPT {
-  manualSeed(seed);
-  const model = new GPT(config);
-  for (const p of model.parameters()) p.value.assign(globalRng().normal([...p.shape], 0, std));
-  return model.eval();
+  return randomGpt(config, seed, std);
 }

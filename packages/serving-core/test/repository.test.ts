@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { globalRng, Linear, manualSeed } from '@mle/autograd';
-import { exportGptOnnx, GPT, generate } from '@mle/gpt';
+import { Linear, manualSeed } from '@mle/autograd';
+import { exportGptOnnx, generate, randomGpt } from '@mle/gpt';
 import { exportModule } from '@mle/onnx';
 import * as T from '@mle/tensor';
 import * as tf from '@tensorflow/tfjs';
@@ -251,19 +251,19 @@ describe('ModelRepository with generative models', () => {
 
   it('serves a GPT exported to ONNX through the generation scheduler: greedy text equals the TypeScript model', async () => {
     // Every weight N(0, 0.3²): logits far from uniform, so no near-tie can flip a greedy choice between engines.
-    manualSeed(3);
-    const model = new GPT({
-      vocabSize: 11,
-      contextLength: 32,
-      layers: 2,
-      heads: 2,
-      width: 16,
-      dropout: 0,
-      bias: true,
-      positions: 'rope',
-    });
-    for (const p of model.parameters()) p.value.assign(globalRng().normal([...p.shape], 0, 0.3));
-    model.eval();
+    const model = randomGpt(
+      {
+        vocabSize: 11,
+        contextLength: 32,
+        layers: 2,
+        heads: 2,
+        width: 16,
+        dropout: 0,
+        bias: true,
+        positions: 'rope',
+      },
+      3,
+    );
     const root = repositoryDir({
       gpt: { config: generative('gpt'), versions: { 1: { 'model.onnx': exportGptOnnx(model) } } },
     });
