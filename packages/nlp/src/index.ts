@@ -8,7 +8,6 @@ export {
   type TokenizerSpec,
 } from './bpe/tokenizer.js';
 export { type Trained, type TrainOptions, trainBpe, trainBpeNaive } from './bpe/train.js';
-export { accuracy, macroF1, stratifiedKFold } from './classic/evaluation.js';
 export { LogisticRegression, type LogisticRegressionOptions } from './classic/logistic-regression.js';
 export { MultinomialNaiveBayes } from './classic/naive-bayes.js';
 export { BOS, EOS, NgramModel, type NgramOptions, type Smoothing, UNK } from './classic/ngram.js';

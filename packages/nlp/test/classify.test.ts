@@ -2,7 +2,7 @@ import { loadSentiment } from '@mle/datasets';
 import { describe, expect, it } from 'vitest';
 import { winkNaiveBayesClassifier } from '../bench/wink.js';
 import { crossValidate, ourNaiveBayes, ourTfidfLogistic } from '../src/classic/sentiment.js';
-import { accuracy, MultinomialNaiveBayes, macroF1, stratifiedKFold, words } from '../src/index.js';
+import { MultinomialNaiveBayes, words } from '../src/index.js';
 
 describe('MultinomialNaiveBayes', () => {
   it('reproduces the worked example of Manning, Raghavan & Schütze (IR book, example 13.1)', () => {
@@ -34,29 +34,6 @@ describe('MultinomialNaiveBayes', () => {
     expect(() => new MultinomialNaiveBayes({ alpha: 0 })).toThrow(
       'MultinomialNaiveBayes: alpha must be > 0, got 0',
     );
-  });
-});
-
-describe('evaluation', () => {
-  it('stratified folds partition the indices and keep each class’s share', () => {
-    const labels = Array.from({ length: 103 }, (_, i) => (i % 4 === 0 ? 'rare' : 'common'));
-    const folds = stratifiedKFold(labels, 5, 7);
-    expect(folds.flat().sort((a, b) => a - b)).toEqual(labels.map((_, i) => i));
-    for (const fold of folds) {
-      const rare = fold.filter((i) => labels[i] === 'rare').length;
-      expect(Math.abs(rare - 26 / 5)).toBeLessThanOrEqual(1);
-    }
-    expect(stratifiedKFold(labels, 5, 7)).toEqual(folds);
-    expect(() => stratifiedKFold(['a', 'a', 'b'], 2, 0)).toThrow('class b has 1 examples, fewer than k = 2');
-  });
-
-  it('accuracy and macro-F1 as computed by hand', () => {
-    const truth = [1, 1, 1, 0, 0];
-    const predicted = [1, 1, 0, 0, 1];
-    expect(accuracy(truth, predicted)).toBe(3 / 5);
-    // class 1: tp 2, fp 1, fn 1 → F1 = 4/6; class 0: tp 1, fp 1, fn 1 → F1 = 2/4.
-    expect(macroF1(truth, predicted)).toBeCloseTo((4 / 6 + 2 / 4) / 2, 15);
-    expect(() => accuracy([1], [])).toThrow('accuracy: 1 labels and 0 predictions (need as many, ≥ 1)');
   });
 });
 

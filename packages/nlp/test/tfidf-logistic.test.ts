@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { minimizeLbfgs } from '../src/classic/lbfgs.js';
 import { LogisticRegression, type SparseRows, type TfidfOptions, TfidfVectorizer } from '../src/index.js';
 
 /** scikit-learn 1.2.1's outputs on 240 labelled sentences: see scripts/sklearn-reference.py, which made them. */
@@ -109,24 +108,6 @@ describe('LogisticRegression against scikit-learn’s LogisticRegression (lbfgs,
     ).toThrow('is 2 (expected 0 or 1)');
     const model = new LogisticRegression().fit(x, reference.labels);
     expect(() => model.predict({ ...x, cols: 3 })).toThrow('rows have 3 columns, the model was fitted on');
-  });
-});
-
-describe('minimizeLbfgs', () => {
-  it('finds the minimum of the Rosenbrock function, (1, 1), from (−1.2, 1)', () => {
-    const result = minimizeLbfgs(
-      (v, g) => {
-        const [a, b] = [v[0]!, v[1]!];
-        g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
-        g[1] = 200 * (b - a * a);
-        return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
-      },
-      Float64Array.of(-1.2, 1),
-      { tolerance: 1e-10 },
-    );
-    expect(result.converged).toBe(true);
-    expect(result.x[0]).toBeCloseTo(1, 8);
-    expect(result.x[1]).toBeCloseTo(1, 8);
   });
 });
 

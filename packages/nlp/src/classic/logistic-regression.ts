@@ -1,4 +1,4 @@
-import { minimizeLbfgs } from './lbfgs.js';
+import { minimizeLbfgs } from '@mle/classic-ml';
 import type { SparseRows } from './tfidf.js';
 
 export interface LogisticRegressionOptions {

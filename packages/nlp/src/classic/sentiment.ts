@@ -1,5 +1,5 @@
+import { accuracy, macroF1, stratifiedKFold } from '@mle/classic-ml';
 import type { LabelledSentence } from '@mle/datasets';
-import { accuracy, macroF1, stratifiedKFold } from './evaluation.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { MultinomialNaiveBayes } from './naive-bayes.js';
 import { TfidfVectorizer } from './tfidf.js';

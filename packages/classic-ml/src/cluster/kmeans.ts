@@ -1,0 +1,219 @@
+import { Rng } from '@mle/tensor';
+import type { ModelJson } from '../core/estimator.js';
+import { checkFeatureCount, type Features, Matrix, notFitted, toMatrix } from '../core/matrix.js';
+import { columnMoments } from '../preprocessing/scalers.js';
+
+export interface KMeansParams {
+  /** k (default 8). */
+  nClusters: number;
+  /** 'k-means++' (default): greedy k-means++ (Arthur & Vassilvitskii 2007, with 2 + ⌊ln k⌋ trials per center, as scikit-learn); 'random': k distinct rows. */
+  init: 'k-means++' | 'random';
+  /** Runs from different seeds; the lowest inertia wins (default 10). */
+  nInit: number;
+  maxIter: number;
+  /** Converged when the centers move less than tol × the mean feature variance (squared distance), as scikit-learn. */
+  tol: number;
+  seed: number;
+}
+
+/** k-means by Lloyd's algorithm: assign each row to its nearest center, move each center to its rows' mean, repeat. */
+export class KMeans {
+  readonly params: Readonly<KMeansParams>;
+  centers: Matrix | undefined;
+  labels: Int32Array | undefined;
+  /** Sum of squared distances of the rows to their centers, of the best run. */
+  inertia = Number.NaN;
+  iterations = 0;
+  /** The best run's inertia after each assignment step (it never increases). */
+  inertiaHistory: number[] = [];
+
+  constructor(params: Partial<KMeansParams> = {}) {
+    this.params = { nClusters: 8, init: 'k-means++', nInit: 10, maxIter: 300, tol: 1e-4, seed: 0, ...params };
+    const { nClusters, nInit } = this.params;
+    if (!Number.isInteger(nClusters) || nClusters < 1)
+      throw new RangeError(`KMeans: nClusters must be a whole number ≥ 1, got ${nClusters}`);
+    if (!Number.isInteger(nInit) || nInit < 1)
+      throw new RangeError(`KMeans: nInit must be a whole number ≥ 1, got ${nInit}`);
+  }
+
+  withParams(changes: Partial<KMeansParams>): KMeans {
+    return new KMeans({ ...this.params, ...changes });
+  }
+
+  fit(X: Features): this {
+    const m = toMatrix(X, 'KMeans.fit');
+    const k = this.params.nClusters;
+    if (k > m.rows) throw new RangeError(`KMeans.fit: nClusters = ${k} is more than the ${m.rows} rows`);
+    const { variance } = columnMoments(m);
+    const tol = (this.params.tol * variance.reduce((a, b) => a + b, 0)) / m.cols;
+    const rng = new Rng(this.params.seed);
+    let best: ReturnType<typeof lloyd> | undefined;
+    for (let run = 0; run < this.params.nInit; run++) {
+      const initial = this.params.init === 'k-means++' ? kMeansPlusPlus(m, k, rng) : randomRows(m, k, rng);
+      const result = lloyd(m, initial, this.params.maxIter, tol);
+      if (!best || result.inertia < best.inertia) best = result;
+    }
+    this.centers = best!.centers;
+    this.labels = best!.labels;
+    this.inertia = best!.inertia;
+    this.iterations = best!.iterations;
+    this.inertiaHistory = best!.history;
+    return this;
+  }
+
+  predict(X: Features): Int32Array {
+    if (!this.centers) throw notFitted('KMeans');
+    const m = checkFeatureCount(toMatrix(X, 'KMeans.predict'), this.centers.cols, 'KMeans.predict');
+    return assign(m, this.centers, new Int32Array(m.rows));
+  }
+
+  fitPredict(X: Features): Int32Array {
+    return this.fit(X).labels!;
+  }
+
+  /** Negative inertia of X against the centers, as scikit-learn's score (higher is better). */
+  score(X: Features): number {
+    if (!this.centers) throw notFitted('KMeans');
+    const m = checkFeatureCount(toMatrix(X, 'KMeans.score'), this.centers.cols, 'KMeans.score');
+    const labels = assign(m, this.centers, new Int32Array(m.rows));
+    return -inertiaOf(m, this.centers, labels);
+  }
+
+  toJSON(): ModelJson {
+    return {
+      type: 'KMeans',
+      params: { ...this.params },
+      state: this.centers ? { centers: this.centers.toArrays(), inertia: this.inertia } : null,
+    };
+  }
+
+  static fromJSON(json: ModelJson): KMeans {
+    const model = new KMeans(json.params as Partial<KMeansParams>);
+    if (json.state) {
+      model.centers = Matrix.fromRows(json.state.centers as number[][]);
+      model.inertia = json.state.inertia as number;
+    }
+    return model;
+  }
+}
+
+function squaredDistance(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const t = a[ao + j]! - b[bo + j]!;
+    s += t * t;
+  }
+  return s;
+}
+
+function assign(m: Matrix, centers: Matrix, labels: Int32Array): Int32Array {
+  const d = m.cols;
+  for (let i = 0; i < m.rows; i++) {
+    let best = 0;
+    let bestD = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < centers.rows; c++) {
+      const dist = squaredDistance(m.data, i * d, centers.data, c * d, d);
+      if (dist < bestD) {
+        bestD = dist;
+        best = c;
+      }
+    }
+    labels[i] = best;
+  }
+  return labels;
+}
+
+function inertiaOf(m: Matrix, centers: Matrix, labels: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < m.rows; i++)
+    s += squaredDistance(m.data, i * m.cols, centers.data, labels[i]! * m.cols, m.cols);
+  return s;
+}
+
+function lloyd(m: Matrix, initial: Matrix, maxIter: number, tol: number) {
+  const { rows: n, cols: d } = m;
+  const k = initial.rows;
+  let centers = initial;
+  const labels = new Int32Array(n);
+  const history: number[] = [];
+  let iterations = maxIter;
+  for (let it = 0; it < maxIter; it++) {
+    assign(m, centers, labels);
+    history.push(inertiaOf(m, centers, labels));
+    const next = new Matrix(k, d);
+    const counts = new Int32Array(k);
+    for (let i = 0; i < n; i++) {
+      const c = labels[i]!;
+      counts[c]!++;
+      for (let j = 0; j < d; j++) next.data[c * d + j]! += m.data[i * d + j]!;
+    }
+    for (let c = 0; c < k; c++) {
+      // An empty cluster keeps its center (it cannot raise the inertia).
+      if (counts[c] === 0) next.data.set(centers.row(c), c * d);
+      else for (let j = 0; j < d; j++) next.data[c * d + j]! /= counts[c]!;
+    }
+    let shift = 0;
+    for (let c = 0; c < k; c++) shift += squaredDistance(centers.data, c * d, next.data, c * d, d);
+    centers = next;
+    if (shift <= tol) {
+      iterations = it + 1;
+      break;
+    }
+  }
+  assign(m, centers, labels);
+  const inertia = inertiaOf(m, centers, labels);
+  history.push(inertia);
+  return { centers, labels, inertia, iterations, history };
+}
+
+function randomRows(m: Matrix, k: number, rng: Rng): Matrix {
+  const order = rng.permutation(m.rows).data as Int32Array;
+  return m.selectRows(order.subarray(0, k));
+}
+
+/**
+ * Greedy k-means++: the first center is a random row; each next one is the best (lowest resulting potential) of
+ * 2 + ⌊ln k⌋ rows drawn with probability proportional to their squared distance to the nearest center so far.
+ */
+function kMeansPlusPlus(m: Matrix, k: number, rng: Rng): Matrix {
+  const { rows: n, cols: d } = m;
+  const centers = new Matrix(k, d);
+  const trials = 2 + Math.floor(Math.log(k));
+  const first = rng.nextInt(n);
+  centers.data.set(m.row(first), 0);
+  const closest = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest[i] = squaredDistance(m.data, i * d, m.data, first * d, d);
+  let potential = closest.reduce((a, b) => a + b, 0);
+  const candidate = new Float64Array(n);
+  const bestCandidate = new Float64Array(n);
+  for (let c = 1; c < k; c++) {
+    let bestPotential = Number.POSITIVE_INFINITY;
+    let bestRow = 0;
+    for (let t = 0; t < trials; t++) {
+      const row = potential > 0 ? sampleByWeight(closest, potential, rng) : rng.nextInt(n);
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        candidate[i] = Math.min(closest[i]!, squaredDistance(m.data, i * d, m.data, row * d, d));
+        sum += candidate[i]!;
+      }
+      if (sum < bestPotential) {
+        bestPotential = sum;
+        bestRow = row;
+        bestCandidate.set(candidate);
+      }
+    }
+    centers.data.set(m.row(bestRow), c * d);
+    closest.set(bestCandidate);
+    potential = bestPotential;
+  }
+  return centers;
+}
+
+function sampleByWeight(weights: Float64Array, total: number, rng: Rng): number {
+  let u = rng.nextFloat() * total;
+  for (let i = 0; i < weights.length; i++) {
+    u -= weights[i]!;
+    if (u < 0) return i;
+  }
+  return weights.length - 1;
+}
