@@ -16,12 +16,16 @@ import sys
 
 import numpy as np
 import sklearn
-from sklearn.cluster import KMeans
+from sklearn.cluster import DBSCAN, KMeans
+from sklearn.mixture import GaussianMixture
+from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
 from sklearn.decomposition import PCA
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB, MultinomialNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.svm import SVC, LinearSVC
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 data_path, out_path = sys.argv[1], sys.argv[2]
@@ -91,6 +95,77 @@ gnb = GaussianNB().fit(even, iris_y[::2])
 out["gaussianNB"] = {"theta": gnb.theta_.tolist(), "var": gnb.var_.tolist(), "proba": gnb.predict_proba(odd).tolist()}
 mnb = MultinomialNB(alpha=0.5).fit(even, iris_y[::2])
 out["multinomialNB"] = {"featureLogProb": mnb.feature_log_prob_.tolist(), "proba": mnb.predict_proba(odd).tolist()}
+
+# Trees: scikit-learn breaks ties between equally good splits by a random feature order, so each reference tree is
+# one whose predictions are the same for every random_state tried (ties there only swap equivalent splits), and
+# the test compares predictions, not node order or feature importances (which ties do change).
+def tie_free(make, X, y, predict="predict"):
+    outputs = [getattr(make(rs).fit(X, y), predict)(X) for rs in range(10)]
+    assert all(np.allclose(outputs[0], o, rtol=0, atol=1e-10) for o in outputs), "ties change the predictions"
+
+
+tie_free(lambda rs: DecisionTreeRegressor(max_depth=5, random_state=rs), boston_X, boston_y)
+tie_free(lambda rs: DecisionTreeClassifier(max_depth=4, random_state=rs), penguins_X, penguins_y, "predict_proba")
+tie_free(lambda rs: DecisionTreeClassifier(criterion="entropy", max_depth=3, min_samples_leaf=5, random_state=rs),
+         penguins_X, penguins_y, "predict_proba")
+tie_free(lambda rs: DecisionTreeRegressor(random_state=rs, min_samples_leaf=10, ccp_alpha=0.5), boston_X, boston_y)
+regression_tree = DecisionTreeRegressor(max_depth=5, random_state=0).fit(boston_X, boston_y)
+penguin_tree = DecisionTreeClassifier(max_depth=4, random_state=0).fit(penguins_X, penguins_y)
+entropy_tree = DecisionTreeClassifier(criterion="entropy", max_depth=3, min_samples_leaf=5, random_state=0).fit(penguins_X, penguins_y)
+path = DecisionTreeRegressor(random_state=0, min_samples_leaf=10).cost_complexity_pruning_path(boston_X, boston_y)
+pruned = DecisionTreeRegressor(random_state=0, min_samples_leaf=10, ccp_alpha=0.5).fit(boston_X, boston_y)
+out["trees"] = {
+    "regression": {"predict": regression_tree.predict(boston_X).tolist(), "nodes": int(regression_tree.tree_.node_count)},
+    "gini": {"proba": penguin_tree.predict_proba(penguins_X).tolist(), "nodes": int(penguin_tree.tree_.node_count)},
+    "entropy": {"proba": entropy_tree.predict_proba(penguins_X).tolist(), "nodes": int(entropy_tree.tree_.node_count)},
+    "ccpPath": {"alphas": path.ccp_alphas.tolist(), "impurities": path.impurities.tolist()},
+    "pruned": {"predict": pruned.predict(boston_X).tolist(), "leaves": int(pruned.get_n_leaves())},
+}
+
+# Gradient boosting: deterministic without subsampling, so the same trees and leaf steps give the same predictions.
+def boosting(make, X, y, predict):
+    tie_free(make, X, y, predict)
+    return getattr(make(0).fit(X, y), predict)(X).tolist()
+
+
+pair = penguins_y < 2  # Adelie against Chinstrap, the pair that overlaps
+out["boosting"] = {
+    "squared": boosting(lambda rs: GradientBoostingRegressor(n_estimators=30, random_state=rs), boston_X, boston_y, "predict"),
+    "absolute": boosting(lambda rs: GradientBoostingRegressor(loss="absolute_error", n_estimators=10, max_depth=2, random_state=rs),
+                         boston_X, boston_y, "predict"),
+    "binary": boosting(lambda rs: GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=rs),
+                       penguins_X[pair], penguins_y[pair], "predict_proba"),
+    "multiclass": boosting(lambda rs: GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=rs),
+                           penguins_X, penguins_y, "predict_proba"),
+}
+
+# Support vector machines, solved to a tight tolerance so the comparison is of the optimum, not the stopping point.
+iris_Z = StandardScaler().fit_transform(iris_X)
+svc = SVC(C=1.0, kernel="rbf", gamma="scale", tol=1e-8, decision_function_shape="ovo").fit(iris_X[::2], iris_y[::2])
+svc_poly = SVC(C=0.5, kernel="poly", degree=2, gamma="auto", coef0=1.0, tol=1e-8, decision_function_shape="ovo").fit(
+    iris_Z[::2], iris_y[::2])
+linear_svc = LinearSVC(C=0.5, loss="hinge", tol=1e-10, max_iter=1000000).fit(iris_Z, iris_y)
+binary_svc = LinearSVC(C=0.5, loss="hinge", tol=1e-10, max_iter=1000000).fit(iris_Z[pair_iris := iris_y > 0], iris_y[pair_iris])
+out["svm"] = {
+    "rbf": {"decision": svc.decision_function(iris_X[1::2]).tolist(), "predict": svc.predict(iris_X[1::2]).tolist(),
+            "supportCount": int(svc.support_.size), "intercept": svc.intercept_.tolist()},
+    "poly": {"decision": svc_poly.decision_function(iris_Z[1::2]).tolist()},
+    "linear": {"coef": linear_svc.coef_.tolist(), "intercept": linear_svc.intercept_.tolist()},
+    "linearBinary": {"coef": binary_svc.coef_.ravel().tolist(), "intercept": float(binary_svc.intercept_[0])},
+}
+
+# DBSCAN on standardized iris; Gaussian mixtures run to convergence from a k-means start, so the test compares the
+# optimum reached (components matched by their means), not the path to it.
+out["dbscan"] = {
+    "labels": DBSCAN(eps=0.6, min_samples=5).fit(iris_Z).labels_.tolist(),
+    "core": DBSCAN(eps=0.6, min_samples=5).fit(iris_Z).core_sample_indices_.tolist(),
+}
+mixtures = {}
+for kind in ("full", "diag"):
+    gm = GaussianMixture(n_components=3, covariance_type=kind, tol=1e-10, max_iter=1000, random_state=0).fit(iris_X)
+    mixtures[kind] = {"weights": gm.weights_.tolist(), "means": gm.means_.tolist(), "score": float(gm.score(iris_X)),
+                      "bic": float(gm.bic(iris_X))}
+out["gaussianMixture"] = mixtures
 
 poly = PolynomialFeatures(degree=3)
 out["polynomial"] = {"input": [[1.5, -2.0, 3.0]], "output": poly.fit_transform([[1.5, -2.0, 3.0]]).tolist()}

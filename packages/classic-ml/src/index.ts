@@ -3,6 +3,8 @@
  * `fit`, then `predict`, `predictProba`, `transform` and `score`; hyperparameters are typed objects with
  * scikit-learn's defaults; every model round-trips through JSON (`toJSON`, `loadModel`).
  */
+export { DBSCAN, type DBSCANParams } from './cluster/dbscan.js';
+export { GaussianMixture, type GaussianMixtureParams } from './cluster/gaussian-mixture.js';
 export { KMeans, type KMeansParams } from './cluster/kmeans.js';
 export type { Classifier, Estimator, ModelJson, Predictor, Transformer } from './core/estimator.js';
 export { encodeLabels } from './core/labels.js';
@@ -10,6 +12,14 @@ export { type LbfgsResult, minimizeLbfgs, type Objective } from './core/lbfgs.js
 export { cholesky, choleskySolve, householderQr, jacobiSvd, leastSquaresQr } from './core/linalg.js';
 export { type Features, Matrix, toMatrix } from './core/matrix.js';
 export { PCA, type PcaParams } from './decomposition/pca.js';
+export {
+  type BoostingParams,
+  GradientBoostingClassifier,
+  GradientBoostingRegressor,
+  type GradientBoostingRegressorParams,
+  type RegressionLoss,
+} from './ensemble/boosting.js';
+export { type ForestParams, RandomForestClassifier, RandomForestRegressor } from './ensemble/forest.js';
 export { ElasticNet, type ElasticNetParams, Lasso } from './linear/elastic-net.js';
 export { LinearRegression, type LinearRegressionParams } from './linear/linear-regression.js';
 export { LogisticRegression, type LogisticRegressionParams } from './linear/logistic-regression.js';
@@ -28,6 +38,8 @@ export {
 export { adjustedRandIndex, silhouetteScore } from './metrics/clustering.js';
 export { meanAbsoluteError, meanSquaredError, r2Score } from './metrics/regression.js';
 export { type CrossValidation, crossValidate } from './model-selection/cross-validate.js';
+export { type GridSearchResult, gridSearch, type ParamGrid } from './model-selection/grid-search.js';
+export { Pipeline, type PipelineParams } from './model-selection/pipeline.js';
 export { complement, kFold, stratifiedKFold, trainTestSplit } from './model-selection/split.js';
 export {
   GaussianNB,
@@ -51,3 +63,12 @@ export {
   type StandardScalerParams,
 } from './preprocessing/scalers.js';
 export { loadModel } from './serialize.js';
+export { LinearSVC, type LinearSVCParams } from './svm/linear-svc.js';
+export { SVC, type SVCParams } from './svm/svc.js';
+export {
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
+  type TreeParams,
+} from './tree/cart.js';
+export { BinnedFeatures } from './tree/histogram-splitter.js';
+export { Tree } from './tree/tree.js';

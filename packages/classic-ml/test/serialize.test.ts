@@ -1,23 +1,33 @@
 import { loadIris } from '@mle/datasets';
 import { describe, expect, it } from 'vitest';
 import {
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
   ElasticNet,
   type Features,
+  GaussianMixture,
   GaussianNB,
+  GradientBoostingClassifier,
+  GradientBoostingRegressor,
   KMeans,
   KNeighborsClassifier,
   KNeighborsRegressor,
   Lasso,
   LinearRegression,
+  LinearSVC,
   LogisticRegression,
   loadModel,
   MinMaxScaler,
   MultinomialNB,
   PCA,
+  Pipeline,
   PolynomialFeatures,
+  RandomForestClassifier,
+  RandomForestRegressor,
   Ridge,
   SimpleImputer,
   StandardScaler,
+  SVC,
 } from '../src/index.js';
 
 const iris = loadIris();
@@ -41,6 +51,22 @@ describe('every model round-trips through JSON text and predicts the same', () =
     ['KMeans', new KMeans({ nClusters: 3 }).fit(X)],
     ['KNeighborsClassifier', new KNeighborsClassifier({ weights: 'distance' }).fit(X, iris.labels)],
     ['KNeighborsRegressor', new KNeighborsRegressor({ algorithm: 'brute' }).fit(X, y)],
+    ['DecisionTreeClassifier', new DecisionTreeClassifier({ maxDepth: 3 }).fit(X, iris.labels)],
+    ['DecisionTreeRegressor', new DecisionTreeRegressor({ ccpAlpha: 0.01 }).fit(X, y)],
+    ['RandomForestClassifier', new RandomForestClassifier({ nEstimators: 5 }).fit(X, iris.labels)],
+    ['RandomForestRegressor', new RandomForestRegressor({ nEstimators: 5, oobScore: true }).fit(X, y)],
+    ['GradientBoostingClassifier', new GradientBoostingClassifier({ nEstimators: 5 }).fit(X, iris.labels)],
+    ['GradientBoostingRegressor', new GradientBoostingRegressor({ nEstimators: 5, maxBins: 32 }).fit(X, y)],
+    ['LinearSVC', new LinearSVC().fit(X, iris.labels)],
+    ['SVC', new SVC().fit(X, iris.labels)],
+    ['GaussianMixture', new GaussianMixture({ nComponents: 3 }).fit(X)],
+    [
+      'Pipeline',
+      new Pipeline([
+        ['scale', new StandardScaler()],
+        ['model', new LogisticRegression()],
+      ]).fit(X, iris.labels),
+    ],
     ['GaussianNB', new GaussianNB().fit(X, iris.labels)],
     ['MultinomialNB', new MultinomialNB({ alpha: 0.5 }).fit(X, iris.labels)],
     ['PCA', new PCA({ nComponents: 2 }).fit(X)],
@@ -51,7 +77,7 @@ describe('every model round-trips through JSON text and predicts the same', () =
   ];
   it.each(cases)('%s', (type, model) => {
     const text = JSON.stringify(model);
-    const loaded = loadModel(text) as Fitted;
+    const loaded = loadModel(text) as unknown as Fitted;
     expect(loaded.constructor.name).toBe(type);
     expect(outputs(loaded)).toEqual(outputs(model));
     expect(JSON.stringify(loaded)).toBe(text);

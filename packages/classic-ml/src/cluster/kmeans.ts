@@ -13,10 +13,16 @@ export interface KMeansParams {
   maxIter: number;
   /** Converged when the centers move less than tol × the mean feature variance (squared distance), as scikit-learn. */
   tol: number;
+  /** 'lloyd' (default): every row against every center each iteration; 'elkan': the same steps, skipping the
+   * distances the triangle inequality proves cannot change a row's center (Elkan 2003). */
+  algorithm: 'lloyd' | 'elkan';
   seed: number;
 }
 
-/** k-means by Lloyd's algorithm: assign each row to its nearest center, move each center to its rows' mean, repeat. */
+/**
+ * k-means: assign each row to its nearest center, move each center to its rows' mean, repeat (Lloyd). Elkan's
+ * variant takes the same steps to the same centers with fewer distance computations.
+ */
 export class KMeans {
   readonly params: Readonly<KMeansParams>;
   centers: Matrix | undefined;
@@ -26,9 +32,20 @@ export class KMeans {
   iterations = 0;
   /** The best run's inertia after each assignment step (it never increases). */
   inertiaHistory: number[] = [];
+  /** Row-to-center distances computed by the best run (what Elkan's bounds save). */
+  distanceCount = 0;
 
   constructor(params: Partial<KMeansParams> = {}) {
-    this.params = { nClusters: 8, init: 'k-means++', nInit: 10, maxIter: 300, tol: 1e-4, seed: 0, ...params };
+    this.params = {
+      nClusters: 8,
+      init: 'k-means++',
+      nInit: 10,
+      maxIter: 300,
+      tol: 1e-4,
+      algorithm: 'lloyd',
+      seed: 0,
+      ...params,
+    };
     const { nClusters, nInit } = this.params;
     if (!Number.isInteger(nClusters) || nClusters < 1)
       throw new RangeError(`KMeans: nClusters must be a whole number ≥ 1, got ${nClusters}`);
@@ -47,10 +64,11 @@ export class KMeans {
     const { variance } = columnMoments(m);
     const tol = (this.params.tol * variance.reduce((a, b) => a + b, 0)) / m.cols;
     const rng = new Rng(this.params.seed);
-    let best: ReturnType<typeof lloyd> | undefined;
-    for (let run = 0; run < this.params.nInit; run++) {
+    let best: RunResult | undefined;
+    const run = this.params.algorithm === 'elkan' ? elkan : lloyd;
+    for (let r = 0; r < this.params.nInit; r++) {
       const initial = this.params.init === 'k-means++' ? kMeansPlusPlus(m, k, rng) : randomRows(m, k, rng);
-      const result = lloyd(m, initial, this.params.maxIter, tol);
+      const result = run(m, initial, this.params.maxIter, tol);
       if (!best || result.inertia < best.inertia) best = result;
     }
     this.centers = best!.centers;
@@ -58,6 +76,7 @@ export class KMeans {
     this.inertia = best!.inertia;
     this.iterations = best!.iterations;
     this.inertiaHistory = best!.history;
+    this.distanceCount = best!.distances;
     return this;
   }
 
@@ -130,7 +149,34 @@ function inertiaOf(m: Matrix, centers: Matrix, labels: Int32Array): number {
   return s;
 }
 
-function lloyd(m: Matrix, initial: Matrix, maxIter: number, tol: number) {
+interface RunResult {
+  centers: Matrix;
+  labels: Int32Array;
+  inertia: number;
+  iterations: number;
+  history: number[];
+  distances: number;
+}
+
+/** Each center moved to the mean of its rows; an empty cluster keeps its center (it cannot raise the inertia). */
+function updateCenters(m: Matrix, labels: Int32Array, centers: Matrix): Matrix {
+  const { rows: n, cols: d } = m;
+  const k = centers.rows;
+  const next = new Matrix(k, d);
+  const counts = new Int32Array(k);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    counts[c]!++;
+    for (let j = 0; j < d; j++) next.data[c * d + j]! += m.data[i * d + j]!;
+  }
+  for (let c = 0; c < k; c++) {
+    if (counts[c] === 0) next.data.set(centers.row(c), c * d);
+    else for (let j = 0; j < d; j++) next.data[c * d + j]! /= counts[c]!;
+  }
+  return next;
+}
+
+function lloyd(m: Matrix, initial: Matrix, maxIter: number, tol: number): RunResult {
   const { rows: n, cols: d } = m;
   const k = initial.rows;
   let centers = initial;
@@ -140,18 +186,7 @@ function lloyd(m: Matrix, initial: Matrix, maxIter: number, tol: number) {
   for (let it = 0; it < maxIter; it++) {
     assign(m, centers, labels);
     history.push(inertiaOf(m, centers, labels));
-    const next = new Matrix(k, d);
-    const counts = new Int32Array(k);
-    for (let i = 0; i < n; i++) {
-      const c = labels[i]!;
-      counts[c]!++;
-      for (let j = 0; j < d; j++) next.data[c * d + j]! += m.data[i * d + j]!;
-    }
-    for (let c = 0; c < k; c++) {
-      // An empty cluster keeps its center (it cannot raise the inertia).
-      if (counts[c] === 0) next.data.set(centers.row(c), c * d);
-      else for (let j = 0; j < d; j++) next.data[c * d + j]! /= counts[c]!;
-    }
+    const next = updateCenters(m, labels, centers);
     let shift = 0;
     for (let c = 0; c < k; c++) shift += squaredDistance(centers.data, c * d, next.data, c * d, d);
     centers = next;
@@ -163,7 +198,98 @@ function lloyd(m: Matrix, initial: Matrix, maxIter: number, tol: number) {
   assign(m, centers, labels);
   const inertia = inertiaOf(m, centers, labels);
   history.push(inertia);
-  return { centers, labels, inertia, iterations, history };
+  const assignments = iterations + 1;
+  return { centers, labels, inertia, iterations, history, distances: assignments * n * k };
+}
+
+/**
+ * Elkan (2003), "Using the triangle inequality to accelerate k-means": per row an upper bound u on the distance to
+ * its center and a lower bound l_c on the distance to every center. A row whose u ≤ ½·min distance from its center
+ * to another is settled; otherwise center c is skipped when u ≤ l_c or u ≤ ½·d(a, c). After centers move by p_c,
+ * u grows by p_a and each l_c shrinks by p_c. Distances here are Euclidean, not squared.
+ */
+function elkan(m: Matrix, initial: Matrix, maxIter: number, tol: number): RunResult {
+  const { rows: n, cols: d, data } = m;
+  const k = initial.rows;
+  let centers = initial;
+  let distances = 0;
+  const distance = (i: number, c: number) => {
+    distances++;
+    return Math.sqrt(squaredDistance(data, i * d, centers.data, c * d, d));
+  };
+  const labels = new Int32Array(n);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n * k);
+  const stale = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 0; c < k; c++) {
+      lower[i * k + c] = distance(i, c);
+      if (lower[i * k + c]! < lower[i * k + best]!) best = c;
+    }
+    labels[i] = best;
+    upper[i] = lower[i * k + best]!;
+  }
+  const between = new Float64Array(k * k);
+  const half = new Float64Array(k);
+  const history: number[] = [];
+  let iterations = maxIter;
+  for (let it = 0; it < maxIter; it++) {
+    if (it > 0) {
+      for (let a = 0; a < k; a++) {
+        half[a] = Number.POSITIVE_INFINITY;
+        for (let b = 0; b < k; b++) {
+          between[a * k + b] = Math.sqrt(squaredDistance(centers.data, a * d, centers.data, b * d, d));
+          if (b !== a) half[a] = Math.min(half[a]!, between[a * k + b]! / 2);
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        let a = labels[i]!;
+        if (upper[i]! <= half[a]!) continue;
+        for (let c = 0; c < k; c++) {
+          if (c === a || upper[i]! <= lower[i * k + c]! || upper[i]! <= between[a * k + c]! / 2) continue;
+          if (stale[i]) {
+            upper[i] = distance(i, a);
+            lower[i * k + a] = upper[i]!;
+            stale[i] = 0;
+            if (upper[i]! <= lower[i * k + c]! || upper[i]! <= between[a * k + c]! / 2) continue;
+          }
+          const dc = distance(i, c);
+          lower[i * k + c] = dc;
+          if (dc < upper[i]! || (dc === upper[i]! && c < a)) {
+            a = c;
+            labels[i] = c;
+            upper[i] = dc;
+          }
+        }
+      }
+    }
+    history.push(inertiaOf(m, centers, labels));
+    const next = updateCenters(m, labels, centers);
+    let shift = 0;
+    const moved = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      const s2 = squaredDistance(centers.data, c * d, next.data, c * d, d);
+      shift += s2;
+      moved[c] = Math.sqrt(s2);
+    }
+    centers = next;
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < k; c++) lower[i * k + c] = Math.max(lower[i * k + c]! - moved[c]!, 0);
+      upper[i]! += moved[labels[i]!]!;
+      stale[i] = 1;
+    }
+    if (shift <= tol) {
+      iterations = it + 1;
+      break;
+    }
+  }
+  // The last assignment to the final centers, as Lloyd's ends (exactly, not through the bounds).
+  assign(m, centers, labels);
+  distances += n * k;
+  const inertia = inertiaOf(m, centers, labels);
+  history.push(inertia);
+  return { centers, labels, inertia, iterations, history, distances };
 }
 
 function randomRows(m: Matrix, k: number, rng: Rng): Matrix {

@@ -90,6 +90,31 @@ export class KdTree {
     heap.sort();
   }
 
+  /** Every row within `radius` (Euclidean, inclusive) of `query`, in no particular order. */
+  withinRadius(query: Float64Array, radius: number, out: number[] = []): number[] {
+    const { cols: d, data } = this.points;
+    const r2 = radius * radius;
+    const stack = [0];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (this.boxDistance(node, query) > r2) continue;
+      if (this.left[node] !== -1) {
+        stack.push(this.right[node]!, this.left[node]!);
+        continue;
+      }
+      for (let p = this.start[node]!; p < this.end[node]!; p++) {
+        const row = this.order[p]!;
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const t = query[j]! - data[row * d + j]!;
+          s += t * t;
+        }
+        if (s <= r2) out.push(row);
+      }
+    }
+    return out;
+  }
+
   private visit(node: number, q: Float64Array, heap: NeighborHeap): void {
     const { cols: d, data } = this.points;
     if (this.left[node] === -1) {
