@@ -286,7 +286,7 @@ export class GradientBoostingClassifier
         if (k === 0) probabilities(F); // the K trees of a round share the round's probabilities
         for (let i = 0; i < n; i++) out[i] = isClass(i, k) - p[i * K + k]!;
       },
-      (rows, k, residual) => {
+      (rows, _k, residual) => {
         let numerator = 0;
         let denominator = 0;
         for (const i of rows) {

@@ -56,7 +56,8 @@ function withSettings<M extends Predictor>(model: M, settings: Record<string, un
       changes[key] = value;
     } else {
       const step = key.slice(0, dot);
-      const nested = (changes[step] ??= {}) as Record<string, unknown>;
+      if (!changes[step]) changes[step] = {};
+      const nested = changes[step] as Record<string, unknown>;
       const stepParams = (model.params as Record<string, Record<string, unknown>>)[step];
       const param = key.slice(dot + 1);
       if (!stepParams || !(param in stepParams))
