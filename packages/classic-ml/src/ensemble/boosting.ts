@@ -5,6 +5,7 @@ import { checkFeatureCount, type Features, Matrix, notFitted, toMatrix, toVector
 import { accuracy } from '../metrics/classification.js';
 import { r2Score } from '../metrics/regression.js';
 import { checkTreeParams, fitTree, TREE_DEFAULTS, type TreeParams } from '../tree/cart.js';
+import { TreeData } from '../tree/data.js';
 import { Tree } from '../tree/tree.js';
 
 export interface BoostingParams extends Omit<TreeParams, 'criterion' | 'ccpAlpha'> {
@@ -75,6 +76,7 @@ abstract class Boosting<P extends BoostingParams> {
     this.features = m.cols;
     this.trees = [];
     this.trainLoss = [];
+    const data = new TreeData(m);
     for (let round = 0; round < this.params.nEstimators; round++) {
       if (this.params.subsample < 1) {
         weights.fill(0);
@@ -84,7 +86,7 @@ abstract class Boosting<P extends BoostingParams> {
       const roundTrees: Tree[] = [];
       for (let k = 0; k < outputs; k++) {
         gradient(F, k, residual);
-        const tree = fitTree(m, { kind: 'regression', y: residual }, weights, {
+        const tree = fitTree(data, { kind: 'regression', y: residual }, weights, {
           ...this.params,
           criterion: 'gini',
           ccpAlpha: 0,

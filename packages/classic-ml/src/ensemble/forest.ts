@@ -5,6 +5,7 @@ import { checkFeatureCount, type Features, Matrix, notFitted, toMatrix, toVector
 import { accuracy } from '../metrics/classification.js';
 import { r2Score } from '../metrics/regression.js';
 import { checkTreeParams, fitTree, TREE_DEFAULTS, type TreeParams } from '../tree/cart.js';
+import { TreeData } from '../tree/data.js';
 import type { TreeTargets } from '../tree/grow.js';
 import { Tree } from '../tree/tree.js';
 
@@ -58,11 +59,12 @@ abstract class Forest {
     let sums = new Float64Array(0);
     const counts = new Int32Array(n);
     let outputs = 0;
+    const data = new TreeData(m);
     for (let t = 0; t < this.params.nEstimators; t++) {
       const weights = new Float64Array(n);
       if (this.params.bootstrap) for (let k = 0; k < n; k++) weights[rng.nextInt(n)]! += 1;
       else weights.fill(1);
-      const tree = fitTree(m, targets, weights, { ...this.params, seed: rng.nextUint32() });
+      const tree = fitTree(data, targets, weights, { ...this.params, seed: rng.nextUint32() });
       this.trees.push(tree);
       if (!this.params.oobScore) continue;
       outputs = tree.outputs;

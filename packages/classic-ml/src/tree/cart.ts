@@ -5,7 +5,8 @@ import { accuracy } from '../metrics/classification.js';
 import { r2Score } from '../metrics/regression.js';
 import { ExactSplitter } from './exact-splitter.js';
 import { type Criterion, growTree, type TreeTargets } from './grow.js';
-import { BinnedFeatures, HistogramSplitter } from './histogram-splitter.js';
+import { TreeData } from './data.js';
+import { HistogramSplitter } from './histogram-splitter.js';
 import { Tree } from './tree.js';
 
 export interface TreeParams {
@@ -71,18 +72,18 @@ export function resolveMaxFeatures(maxFeatures: TreeParams['maxFeatures'], d: nu
 }
 
 /** Grows one tree on weighted rows (weight 0 leaves a row out), prunes it, and returns it. */
-export function fitTree(X: Matrix, targets: TreeTargets, weights: Float64Array, params: TreeParams): Tree {
+export function fitTree(data: TreeData, targets: TreeTargets, weights: Float64Array, params: TreeParams): Tree {
   const criterion: Criterion = targets.kind === 'classification' ? params.criterion : 'squared_error';
   const finder =
     params.maxBins !== undefined && targets.kind === 'regression'
-      ? new HistogramSplitter(new BinnedFeatures(X, params.maxBins), targets.y, weights)
-      : new ExactSplitter(X, targets, weights, criterion);
+      ? new HistogramSplitter(data.binned(params.maxBins), targets.y, weights)
+      : new ExactSplitter(data, targets, weights, criterion);
   const tree = growTree(finder, {
     criterion,
     maxDepth: params.maxDepth,
     minSamplesSplit: params.minSamplesSplit,
     minSamplesLeaf: params.minSamplesLeaf,
-    maxFeatures: resolveMaxFeatures(params.maxFeatures, X.cols),
+    maxFeatures: resolveMaxFeatures(params.maxFeatures, data.features),
     seed: params.seed,
   });
   if (params.ccpAlpha > 0) tree.prune(params.ccpAlpha);
@@ -156,7 +157,7 @@ export class DecisionTreeClassifier extends DecisionTree implements Classifier<T
     this.classes = classes;
     this.features = m.cols;
     const targets: TreeTargets = { kind: 'classification', codes, classes: classes.length };
-    this.tree = fitTree(m, targets, new Float64Array(m.rows).fill(1), this.params);
+    this.tree = fitTree(new TreeData(m), targets, new Float64Array(m.rows).fill(1), this.params);
     return this;
   }
 
@@ -210,7 +211,12 @@ export class DecisionTreeRegressor extends DecisionTree implements Predictor<Tre
     const m = toMatrix(X, `${this.name}.fit`);
     this.features = m.cols;
     const target = toVector(y, m.rows, `${this.name}.fit`);
-    this.tree = fitTree(m, { kind: 'regression', y: target }, new Float64Array(m.rows).fill(1), this.params);
+    this.tree = fitTree(
+      new TreeData(m),
+      { kind: 'regression', y: target },
+      new Float64Array(m.rows).fill(1),
+      this.params,
+    );
     return this;
   }
 

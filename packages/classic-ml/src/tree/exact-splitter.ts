@@ -1,4 +1,4 @@
-import type { Matrix } from '../core/matrix.js';
+import type { TreeData } from './data.js';
 import {
   type Criterion,
   classImpurity,
@@ -11,7 +11,7 @@ import {
 } from './grow.js';
 
 /**
- * Exact split search over presorted features: each feature's rows are sorted once at the root, and a split
+ * Exact split search over presorted features: each feature's rows are sorted once per fit (TreeData), and a split
  * partitions every feature's list stably, so each node's rows stay sorted in every feature and a node costs
  * O(rows × features) to search, never a sort. Rows with weight 0 (out of a bootstrap sample) are left out.
  * Every boundary between two distinct values is a candidate threshold.
@@ -31,24 +31,27 @@ export class ExactSplitter implements SplitFinder {
   private readonly right: Float64Array;
 
   constructor(
-    X: Matrix,
+    data: TreeData,
     private readonly targets: TreeTargets,
     private readonly weights: Float64Array,
     private readonly criterion: Criterion,
   ) {
-    const { rows: n, cols: d } = X;
+    const { rows: n, features: d } = data;
     this.n = n;
     this.features = d;
-    this.xcol = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) this.xcol[j * n + i] = X.data[i * d + j]!;
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (weights[i]! > 0) rows.push(i);
-    this.m = rows.length;
-    this.sorted = new Int32Array(d * this.m);
+    this.xcol = data.xcol;
+    // The presorted orders of all rows, filtered to the rows this tree sees: O(rows × features), no sort.
+    const all = data.sorted();
+    let m = 0;
+    for (let i = 0; i < n; i++) if (weights[i]! > 0) m++;
+    this.m = m;
+    this.sorted = new Int32Array(d * m);
     for (let j = 0; j < d; j++) {
-      const col = this.xcol.subarray(j * n, (j + 1) * n);
-      const order = Int32Array.from(rows).sort((a, b) => col[a]! - col[b]! || a - b);
-      this.sorted.set(order, j * this.m);
+      let p = j * m;
+      for (let q = j * n; q < (j + 1) * n; q++) {
+        const i = all[q]!;
+        if (weights[i]! > 0) this.sorted[p++] = i;
+      }
     }
     this.goesLeft = new Uint8Array(n);
     this.buffer = new Int32Array(this.m);
