@@ -1,4 +1,5 @@
 import { Rng } from '@mle/tensor';
+import { squaredDistance } from '../core/distance.js';
 import type { ModelJson } from '../core/estimator.js';
 import { checkFeatureCount, type Features, Matrix, notFitted, toMatrix } from '../core/matrix.js';
 import { columnMoments } from '../preprocessing/scalers.js';
@@ -83,7 +84,9 @@ export class KMeans {
   predict(X: Features): Int32Array {
     if (!this.centers) throw notFitted('KMeans');
     const m = checkFeatureCount(toMatrix(X, 'KMeans.predict'), this.centers.cols, 'KMeans.predict');
-    return assign(m, this.centers, new Int32Array(m.rows));
+    const labels = new Int32Array(m.rows);
+    assign(m, this.centers, labels);
+    return labels;
   }
 
   fitPredict(X: Features): Int32Array {
@@ -94,8 +97,7 @@ export class KMeans {
   score(X: Features): number {
     if (!this.centers) throw notFitted('KMeans');
     const m = checkFeatureCount(toMatrix(X, 'KMeans.score'), this.centers.cols, 'KMeans.score');
-    const labels = assign(m, this.centers, new Int32Array(m.rows));
-    return -inertiaOf(m, this.centers, labels);
+    return -assign(m, this.centers, new Int32Array(m.rows));
   }
 
   toJSON(): ModelJson {
@@ -116,30 +118,25 @@ export class KMeans {
   }
 }
 
-function squaredDistance(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    const t = a[ao + j]! - b[bo + j]!;
-    s += t * t;
-  }
-  return s;
-}
-
-function assign(m: Matrix, centers: Matrix, labels: Int32Array): Int32Array {
-  const d = m.cols;
-  for (let i = 0; i < m.rows; i++) {
+/** Writes each row's nearest center (the lowest index on a tie) to `labels`; returns the inertia that gives. */
+function assign(m: Matrix, centers: Matrix, labels: Int32Array): number {
+  const { rows: n, cols: d, data } = m;
+  const k = centers.rows;
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
     let best = 0;
     let bestD = Number.POSITIVE_INFINITY;
-    for (let c = 0; c < centers.rows; c++) {
-      const dist = squaredDistance(m.data, i * d, centers.data, c * d, d);
+    for (let c = 0; c < k; c++) {
+      const dist = squaredDistance(data, i * d, centers.data, c * d, d);
       if (dist < bestD) {
         bestD = dist;
         best = c;
       }
     }
     labels[i] = best;
+    inertia += bestD;
   }
-  return labels;
+  return inertia;
 }
 
 function inertiaOf(m: Matrix, centers: Matrix, labels: Int32Array): number {
@@ -184,8 +181,7 @@ function lloyd(m: Matrix, initial: Matrix, maxIter: number, tol: number): RunRes
   const history: number[] = [];
   let iterations = maxIter;
   for (let it = 0; it < maxIter; it++) {
-    assign(m, centers, labels);
-    history.push(inertiaOf(m, centers, labels));
+    history.push(assign(m, centers, labels));
     const next = updateCenters(m, labels, centers);
     let shift = 0;
     for (let c = 0; c < k; c++) shift += squaredDistance(centers.data, c * d, next.data, c * d, d);
@@ -195,8 +191,7 @@ function lloyd(m: Matrix, initial: Matrix, maxIter: number, tol: number): RunRes
       break;
     }
   }
-  assign(m, centers, labels);
-  const inertia = inertiaOf(m, centers, labels);
+  const inertia = assign(m, centers, labels);
   history.push(inertia);
   const assignments = iterations + 1;
   return { centers, labels, inertia, iterations, history, distances: assignments * n * k };
@@ -285,9 +280,8 @@ function elkan(m: Matrix, initial: Matrix, maxIter: number, tol: number): RunRes
     }
   }
   // The last assignment to the final centers, as Lloyd's ends (exactly, not through the bounds).
-  assign(m, centers, labels);
+  const inertia = assign(m, centers, labels);
   distances += n * k;
-  const inertia = inertiaOf(m, centers, labels);
   history.push(inertia);
   return { centers, labels, inertia, iterations, history, distances };
 }

@@ -1,3 +1,4 @@
+import { squaredDistance } from '../core/distance.js';
 import { type Features, toMatrix } from '../core/matrix.js';
 
 /**
@@ -19,13 +20,9 @@ export function silhouetteScore(X: Features, labels: ArrayLike<number>): number 
   let total = 0;
   for (let i = 0; i < n; i++) {
     sums.fill(0);
-    const xi = m.row(i);
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
-      const xj = m.row(j);
-      let d2 = 0;
-      for (let f = 0; f < m.cols; f++) d2 += (xi[f]! - xj[f]!) ** 2;
-      sums[cluster[j]!]! += Math.sqrt(d2);
+      sums[cluster[j]!]! += Math.sqrt(squaredDistance(m.data, i * m.cols, m.data, j * m.cols, m.cols));
     }
     const own = cluster[i]!;
     if (sizes[own]! === 1) continue; // s = 0

@@ -1,3 +1,4 @@
+import { squaredDistance } from '../core/distance.js';
 import type { Matrix } from '../core/matrix.js';
 
 /**
@@ -104,12 +105,7 @@ export class KdTree {
       }
       for (let p = this.start[node]!; p < this.end[node]!; p++) {
         const row = this.order[p]!;
-        let s = 0;
-        for (let j = 0; j < d; j++) {
-          const t = query[j]! - data[row * d + j]!;
-          s += t * t;
-        }
-        if (s <= r2) out.push(row);
+        if (squaredDistance(query, 0, data, row * d, d) <= r2) out.push(row);
       }
     }
     return out;
@@ -120,13 +116,7 @@ export class KdTree {
     if (this.left[node] === -1) {
       for (let p = this.start[node]!; p < this.end[node]!; p++) {
         const row = this.order[p]!;
-        const o = row * d;
-        let s = 0;
-        for (let j = 0; j < d; j++) {
-          const t = q[j]! - data[o + j]!;
-          s += t * t;
-        }
-        heap.offer(s, row);
+        heap.offer(squaredDistance(q, 0, data, row * d, d), row);
       }
       return;
     }

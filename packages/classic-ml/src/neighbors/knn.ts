@@ -1,3 +1,4 @@
+import { squaredDistance } from '../core/distance.js';
 import type { Classifier, ModelJson, Predictor } from '../core/estimator.js';
 import { encodeLabels } from '../core/labels.js';
 import { checkFeatureCount, type Features, Matrix, notFitted, toMatrix, toVector } from '../core/matrix.js';
@@ -80,12 +81,7 @@ abstract class Neighbors {
       else {
         const heap = new NeighborHeap(k, idx, dist);
         for (let r = 0; r < n; r++) {
-          const o = r * d;
-          let s = 0;
-          for (let j = 0; j < d; j++) {
-            const t = row[j]! - data[o + j]!;
-            s += t * t;
-          }
+          const s = squaredDistance(row, 0, data, r * d, d);
           if (s <= heap.worst()) heap.offer(s, r);
         }
         heap.sort();

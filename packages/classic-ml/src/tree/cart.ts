@@ -3,9 +3,9 @@ import { encodeLabels, labelsOfArgmax } from '../core/labels.js';
 import { checkFeatureCount, type Features, Matrix, notFitted, toMatrix, toVector } from '../core/matrix.js';
 import { accuracy } from '../metrics/classification.js';
 import { r2Score } from '../metrics/regression.js';
+import { TreeData } from './data.js';
 import { ExactSplitter } from './exact-splitter.js';
 import { type Criterion, growTree, type TreeTargets } from './grow.js';
-import { TreeData } from './data.js';
 import { HistogramSplitter } from './histogram-splitter.js';
 import { Tree } from './tree.js';
 
@@ -72,7 +72,12 @@ export function resolveMaxFeatures(maxFeatures: TreeParams['maxFeatures'], d: nu
 }
 
 /** Grows one tree on weighted rows (weight 0 leaves a row out), prunes it, and returns it. */
-export function fitTree(data: TreeData, targets: TreeTargets, weights: Float64Array, params: TreeParams): Tree {
+export function fitTree(
+  data: TreeData,
+  targets: TreeTargets,
+  weights: Float64Array,
+  params: TreeParams,
+): Tree {
   const criterion: Criterion = targets.kind === 'classification' ? params.criterion : 'squared_error';
   const finder =
     params.maxBins !== undefined && targets.kind === 'regression'
