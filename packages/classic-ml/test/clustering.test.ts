@@ -78,6 +78,28 @@ describe('GaussianMixture', () => {
   });
 });
 
+describe('KMeans with given starting centers', () => {
+  it('runs once from them: one iteration from a start equals one Lloyd step done by hand', () => {
+    const start = [iris.features[0]!, iris.features[50]!, iris.features[100]!];
+    const model = new KMeans({ nClusters: 3, init: start, maxIter: 1 }).fit(iris.features);
+    const nearest = iris.features.map((x) => {
+      const d = start.map((c) => c.reduce((s, v, j) => s + (v - x[j]!) ** 2, 0));
+      return d.indexOf(Math.min(...d));
+    });
+    for (let c = 0; c < 3; c++) {
+      const members = iris.features.filter((_, i) => nearest[i] === c);
+      for (let j = 0; j < 4; j++)
+        expect(model.centers!.get(c, j)).toBeCloseTo(
+          members.reduce((s, x) => s + x[j]!, 0) / members.length,
+          12,
+        );
+    }
+    expect(() => new KMeans({ nClusters: 2, init: start }).fit(iris.features)).toThrow(
+      'init has 3 centers of 4 features; expected 2 of 4',
+    );
+  });
+});
+
 describe('Elkan k-means', () => {
   it('takes Lloyd’s steps to Lloyd’s centers, computing fewer distances', () => {
     const X = gaussianRows(2000, 5, 12).map((x, i) => x.map((v) => v + (i % 6))); // overlapping: many iterations

@@ -177,6 +177,63 @@ export async function scatterChartSvg(chart: ScatterChart): Promise<string> {
   } as TopLevelSpec);
 }
 
+export interface RegionChart {
+  title: string;
+  x: Axis;
+  y: Axis;
+  /** Cells of a regular grid, each coloured by the class predicted at its centre; `size` is a cell's width and height. */
+  cells: readonly { readonly x: number; readonly y: number; readonly group: string }[];
+  size: { readonly x: number; readonly y: number };
+  /** The data drawn over the regions, coloured by their true class. */
+  points: readonly { readonly x: number; readonly y: number; readonly group: string }[];
+  width?: number;
+  height?: number;
+}
+
+/** Decision regions of a 2-D classifier (faint cells) under the data (points), one colour per class. */
+export async function regionChartSvg(chart: RegionChart): Promise<string> {
+  if (chart.cells.length === 0) throw new Error(`regionChartSvg(${chart.title}): no cells to draw`);
+  if (!(chart.size.x > 0 && chart.size.y > 0))
+    throw new Error(
+      `regionChartSvg(${chart.title}): cell size must be positive, got ${chart.size.x} × ${chart.size.y}`,
+    );
+  [...chart.cells, ...chart.points].forEach((p, i) => {
+    checkValue(chart.title, `value ${i} x`, p.x);
+    checkValue(chart.title, `value ${i} y`, p.y);
+  });
+  const color = { field: 'group', type: 'nominal', title: null } as const;
+  return render({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: chart.title,
+    width: chart.width ?? 480,
+    height: chart.height ?? 400,
+    layer: [
+      {
+        data: {
+          values: chart.cells.map((c) => ({
+            ...c,
+            x2: c.x + chart.size.x,
+            y2: c.y + chart.size.y,
+          })),
+        },
+        mark: { type: 'rect', opacity: 0.25 },
+        encoding: {
+          x: quantitative('x', chart.x),
+          x2: { field: 'x2' },
+          y: quantitative('y', chart.y),
+          y2: { field: 'y2' },
+          color,
+        },
+      },
+      {
+        data: { values: chart.points.map((p) => ({ ...p })) },
+        mark: { type: 'point', filled: true, size: 30, stroke: 'black', strokeWidth: 0.5 },
+        encoding: { x: quantitative('x', chart.x), y: quantitative('y', chart.y), color },
+      },
+    ],
+  } as TopLevelSpec);
+}
+
 /** The encoding of a numeric position channel from its axis: title, linear or log scale, tick format. */
 function quantitative(field: 'x' | 'y', axis: Axis) {
   return { field, type: 'quantitative', title: axis.label, scale: scale(axis), axis: axisOf(axis) } as const;

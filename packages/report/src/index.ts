@@ -22,6 +22,8 @@ export {
   type LineChart,
   type LineSeries,
   lineChartSvg,
+  type RegionChart,
+  regionChartSvg,
   type ScatterChart,
   scatterChartSvg,
 } from './charts.js';

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { groupedBarChartSvg, lineChartSvg, scatterChartSvg } from '../src/index.js';
+import { groupedBarChartSvg, lineChartSvg, regionChartSvg, scatterChartSvg } from '../src/index.js';
 
 type Element = Record<string, unknown>;
 
@@ -159,5 +159,42 @@ describe('scatterChartSvg', () => {
     await expect(
       scatterChartSvg({ title: 'x', x: { label: 'a' }, y: { label: 'b' }, points: [] }),
     ).rejects.toThrow('no points to draw');
+  });
+});
+
+describe('regionChartSvg', () => {
+  it('draws a rectangle per grid cell and a point per sample, both coloured by class', async () => {
+    const cells = [
+      { x: 0, y: 0, group: 'a' },
+      { x: 1, y: 0, group: 'b' },
+      { x: 0, y: 1, group: 'a' },
+      { x: 1, y: 1, group: 'b' },
+    ];
+    const points = [
+      { x: 0.5, y: 0.5, group: 'a' },
+      { x: 1.5, y: 1.2, group: 'b' },
+    ];
+    const svg = await regionChartSvg({
+      title: 'Regions',
+      x: { label: 'u' },
+      y: { label: 'v' },
+      cells,
+      size: { x: 1, y: 1 },
+      points,
+    });
+    expect(XMLValidator.validate(svg)).toBe(true);
+    const all = elements(svg);
+    expect(all.filter((e) => e.attrs['@aria-roledescription'] === 'rect mark')).toHaveLength(4);
+    expect(all.filter((e) => e.attrs['@aria-roledescription'] === 'point')).toHaveLength(2);
+    await expect(
+      regionChartSvg({
+        title: 'x',
+        x: { label: 'u' },
+        y: { label: 'v' },
+        cells,
+        size: { x: 0, y: 1 },
+        points,
+      }),
+    ).rejects.toThrow('cell size must be positive');
   });
 });

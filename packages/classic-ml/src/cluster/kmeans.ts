@@ -7,8 +7,8 @@ import { columnMoments } from '../preprocessing/scalers.js';
 export interface KMeansParams {
   /** k (default 8). */
   nClusters: number;
-  /** 'k-means++' (default): greedy k-means++ (Arthur & Vassilvitskii 2007, with 2 + ⌊ln k⌋ trials per center, as scikit-learn); 'random': k distinct rows. */
-  init: 'k-means++' | 'random';
+  /** 'k-means++' (default): greedy k-means++ (Arthur & Vassilvitskii 2007, with 2 + ⌊ln k⌋ trials per center, as scikit-learn); 'random': k distinct rows; or the k starting centers themselves (one run). */
+  init: 'k-means++' | 'random' | Features;
   /** Runs from different seeds; the lowest inertia wins (default 10). */
   nInit: number;
   maxIter: number;
@@ -67,8 +67,19 @@ export class KMeans {
     const rng = new Rng(this.params.seed);
     let best: RunResult | undefined;
     const run = this.params.algorithm === 'elkan' ? elkan : lloyd;
-    for (let r = 0; r < this.params.nInit; r++) {
-      const initial = this.params.init === 'k-means++' ? kMeansPlusPlus(m, k, rng) : randomRows(m, k, rng);
+    const { init } = this.params;
+    const given = typeof init === 'string' ? undefined : toMatrix(init, 'KMeans.fit (init)');
+    if (given && (given.rows !== k || given.cols !== m.cols))
+      throw new RangeError(
+        `KMeans.fit: init has ${given.rows} centers of ${given.cols} features; expected ${k} of ${m.cols}`,
+      );
+    const runs = given ? 1 : this.params.nInit;
+    for (let r = 0; r < runs; r++) {
+      const initial = given
+        ? given.selectRows([...Array(k).keys()])
+        : init === 'k-means++'
+          ? kMeansPlusPlus(m, k, rng)
+          : randomRows(m, k, rng);
       const result = run(m, initial, this.params.maxIter, tol);
       if (!best || result.inertia < best.inertia) best = result;
     }
@@ -101,9 +112,10 @@ export class KMeans {
   }
 
   toJSON(): ModelJson {
+    const { init } = this.params;
     return {
       type: 'KMeans',
-      params: { ...this.params },
+      params: { ...this.params, init: typeof init === 'string' ? init : toMatrix(init, 'KMeans').toArrays() },
       state: this.centers ? { centers: this.centers.toArrays(), inertia: this.inertia } : null,
     };
   }
