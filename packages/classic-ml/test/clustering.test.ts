@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { loadIris } from '@mle/datasets';
 import { describe, expect, it } from 'vitest';
 import { DBSCAN, GaussianMixture, KMeans, StandardScaler } from '../src/index.js';
-import { gaussianRows } from './helpers.js';
+import { gaussianRows, sklearnReference } from './helpers.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('fixtures/sklearn-reference.json', import.meta.url), 'utf8'),
-);
+const reference = sklearnReference;
 const iris = loadIris();
 
 describe('DBSCAN', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { loadBostonHousing, loadIris, loadPenguins } from '@mle/datasets';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,20 +9,11 @@ import {
   RandomForestRegressor,
   stratifiedKFold,
 } from '../src/index.js';
-import { gaussianRows } from './helpers.js';
+import { gaussianRows, maxAbsDiff, sklearnReference } from './helpers.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('fixtures/sklearn-reference.json', import.meta.url), 'utf8'),
-).boosting;
+const reference = sklearnReference.boosting;
 const boston = loadBostonHousing();
 const penguins = loadPenguins();
-
-const maxAbsDiff = (a: ArrayLike<number>, b: readonly number[]) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 describe('gradient boosting equals scikit-learn (same trees, same leaf steps)', () => {
   it('squared error, 30 rounds of depth 3 on Boston housing', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { loadBostonHousing, loadIris, loadPenguins } from '@mle/datasets';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,23 +17,12 @@ import {
   StandardScaler,
   silhouetteScore,
 } from '../src/index.js';
+import { maxRelativeError, sklearnReference } from './helpers.js';
 
-/** scikit-learn 1.2.1's fits of the same data: scripts/sklearn-reference.py made this file. */
-const reference = JSON.parse(
-  readFileSync(new URL('fixtures/sklearn-reference.json', import.meta.url), 'utf8'),
-);
+const reference = sklearnReference;
 
 const iris = loadIris();
 const boston = loadBostonHousing();
-
-/** max |a − b| / max(1, |b|) over paired values. */
-function maxRelativeError(a: ArrayLike<number>, b: readonly number[]): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < b.length; i++)
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
-  return worst;
-}
 
 describe('the data are the ones scikit-learn fitted', () => {
   it.each([

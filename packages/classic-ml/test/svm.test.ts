@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { loadIris } from '@mle/datasets';
 import { describe, expect, it } from 'vitest';
 import { LinearSVC, StandardScaler, SVC } from '../src/index.js';
-import { gaussianRows } from './helpers.js';
+import { gaussianRows, maxAbsDiff, sklearnReference } from './helpers.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('fixtures/sklearn-reference.json', import.meta.url), 'utf8'),
-).svm;
+const reference = sklearnReference.svm;
 const iris = loadIris();
 const Z = new StandardScaler().fitTransform(iris.features);
 const even = (rows: readonly (readonly number[])[] | number[][]) => rows.filter((_, i) => i % 2 === 0);
 const odd = (rows: readonly (readonly number[])[] | number[][]) => rows.filter((_, i) => i % 2 === 1);
 const yEven = iris.labels.filter((_, i) => i % 2 === 0);
-
-const maxAbsDiff = (a: ArrayLike<number>, b: readonly number[]) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 describe('SVC equals scikit-learn (libsvm) solved to the same tolerance', () => {
   it('RBF kernel, γ = scale, one-against-one on iris: the same support vectors, decision values and predictions', () => {

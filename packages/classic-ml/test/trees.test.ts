@@ -1,21 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { loadBostonHousing, loadIris, loadPenguins } from '@mle/datasets';
 import { describe, expect, it } from 'vitest';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../src/index.js';
-import { gaussianRows } from './helpers.js';
+import { gaussianRows, maxAbsDiff, sklearnReference } from './helpers.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('fixtures/sklearn-reference.json', import.meta.url), 'utf8'),
-).trees;
+const reference = sklearnReference.trees;
 const boston = loadBostonHousing();
 const penguins = loadPenguins();
-
-const maxAbsDiff = (a: ArrayLike<number>, b: readonly number[]) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 describe('CART equals scikit-learn where no two splits tie', () => {
   it('regression tree, depth 5 on Boston housing: the same nodes and predictions', () => {
