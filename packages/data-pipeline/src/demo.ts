@@ -1,13 +1,15 @@
 /** Run: pnpm --filter @mle/data-pipeline demo [-- --quick] */
-import { demoFlags, formatTable } from '@mle/report';
+import { existsSync, readFileSync } from 'node:fs';
+import { type BenchRecord, demoFlags, formatTable, machineLine } from '@mle/report';
 import {
+  columnsOf,
   DuckDB,
   dailyRevenue,
-  dailyRevenueLoop,
   type EventRow,
   generateEvents,
+  loopDailyRevenue,
+  loopUserFeatures,
   userFeatures,
-  userFeaturesLoop,
 } from './index.js';
 
 const { quick } = demoFlags();
@@ -33,8 +35,9 @@ try {
   const read = seconds(start);
   start = performance.now();
   const cutoffMs = Date.parse(`${cutoff.replace(' ', 'T')}Z`);
-  const loop = userFeaturesLoop(events, cutoffMs);
-  dailyRevenueLoop(events, cutoffMs);
+  const columns = columnsOf(events);
+  const loop = loopUserFeatures(columns, cutoffMs);
+  loopDailyRevenue(columns, cutoffMs);
   console.log(
     `the same as hand-written loops: ${seconds(start)} s after ${read} s to read the rows into JavaScript; ${loop.length === features.length ? 'the same users' : 'DIFFERENT users'}`,
   );
@@ -57,4 +60,27 @@ try {
   );
 } finally {
   db.close();
+}
+
+// The bench's last full run, as committed: the four engines at 1M and 10M events.
+const recordFile = new URL('../bench/results.json', import.meta.url);
+if (existsSync(recordFile)) {
+  const record: BenchRecord = JSON.parse(readFileSync(recordFile, 'utf8'));
+  console.log(`\nThe bench's last run (${record.run}; ${machineLine(record.machine)}):`);
+  const cases = [...new Set(record.results.map((r) => r.case))];
+  const value = (c: string, impl: string, metric: string) =>
+    record.results.find((r) => r.case === c && r.impl === impl && r.metric === metric)?.value;
+  console.log(
+    formatTable(
+      ['engine', ...cases.flatMap((c) => [`${c} s`, `${c} MB`])],
+      ['duckdb', 'polars', 'arquero', 'typescript'].map((engine) => [
+        engine,
+        ...cases.flatMap((c) => [
+          value(c, engine, 'seconds')?.toFixed(2) ?? '–',
+          value(c, engine, 'peak_rss_mb')?.toFixed(0) ?? '–',
+        ]),
+      ]),
+      { align: ['left', ...cases.flatMap(() => ['right', 'right'] as const)] },
+    ),
+  );
 }

@@ -48,7 +48,7 @@ SELECT
   CAST(floor(${items} * pow(${u(2)}, 2.0)) AS INTEGER) AS item_id,
   CASE WHEN ${u(3)} < 0.03 THEN 'purchase' WHEN ${u(3)} < 0.15 THEN 'click' ELSE 'view' END AS event_type,
   TIMESTAMP '${LOG_START}' + to_seconds(CAST(floor((i + ${u(4)}) * ${seconds} / ${rows}) AS BIGINT)) AS ts,
-  CASE WHEN ${u(3)} < 0.03 THEN round(5 + 1.5 * (CAST(floor(${items} * pow(${u(2)}, 2.0)) AS INTEGER) % 97), 2) END AS price
+  CASE WHEN ${u(3)} < 0.03 THEN CAST(5 + 1.5 * (CAST(floor(${items} * pow(${u(2)}, 2.0)) AS INTEGER) % 97) AS DOUBLE) END AS price
 FROM range(${rows}) t(i)`;
 }
 

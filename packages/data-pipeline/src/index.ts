@@ -16,4 +16,10 @@ export {
   userFeatures,
 } from './pipeline.js';
 export { DUCKDB_ONLY, portabilityProblems } from './portable.js';
-export { dailyRevenueLoop, type EventRow, userFeaturesLoop } from './reference.js';
+export {
+  columnsOf,
+  type EventColumns,
+  type EventRow,
+  loopDailyRevenue,
+  loopUserFeatures,
+} from './reference.js';

@@ -1,5 +1,115 @@
 import type { DailyRevenue, UserFeatures } from './pipeline.js';
 
+/**
+ * The pipeline as hand-written loops over columns: the independent reference the SQL is tested against, and the
+ * baseline the engines are timed against in the bench. Rows are grouped by user with a counting sort (user ids are
+ * small whole numbers) in (ts, event_id) order, as the window's ORDER BY says, then one pass per user.
+ */
+
+const DAY_MS = 86_400_000;
+const SESSION_GAP_MS = 30 * 60_000;
+
+/** The event log as columns (what an Arrow reader gives, or `columnsOf` rows). */
+export interface EventColumns {
+  eventId: ArrayLike<number>;
+  userId: ArrayLike<number>;
+  eventType: ArrayLike<string>;
+  /** Epoch milliseconds. */
+  ts: ArrayLike<number>;
+  price: ArrayLike<number | null>;
+}
+
+/** Row indices ordered by (ts, event_id): checked in one pass, sorted only if the file is not already in that order. */
+function timeOrder(c: EventColumns): Int32Array {
+  const n = c.ts.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 1; i < n; i++) {
+    const earlier = c.ts[i - 1]! < c.ts[i]! || (c.ts[i - 1] === c.ts[i] && c.eventId[i - 1]! < c.eventId[i]!);
+    if (!earlier) return order.sort((a, b) => c.ts[a]! - c.ts[b]! || c.eventId[a]! - c.eventId[b]!);
+  }
+  return order;
+}
+
+export function loopUserFeatures(c: EventColumns, cutoffMs: number): UserFeatures[] {
+  const order = timeOrder(c);
+  let maxUser = 0;
+  for (let i = 0; i < c.userId.length; i++) maxUser = Math.max(maxUser, c.userId[i]!);
+  // Counting sort by user, stable, so each user's rows stay in time order.
+  const start = new Int32Array(maxUser + 2);
+  for (let i = 0; i < c.userId.length; i++) start[c.userId[i]! + 1]!++;
+  for (let u = 0; u <= maxUser; u++) start[u + 1]! += start[u]!;
+  const byUser = new Int32Array(order.length);
+  const next = start.slice(0, maxUser + 1);
+  for (const i of order) byUser[next[c.userId[i]!]!++] = i;
+  const out: UserFeatures[] = [];
+  for (let u = 0; u <= maxUser; u++) {
+    let events = 0;
+    let clicks = 0;
+    let purchases = 0;
+    let revenue = 0;
+    let sessions = 0;
+    let lastSeen = Number.NEGATIVE_INFINITY;
+    let bought = 0;
+    for (let p = start[u]!; p < start[u + 1]!; p++) {
+      const i = byUser[p]!;
+      const ts = c.ts[i]!;
+      const type = c.eventType[i];
+      if (ts >= cutoffMs) {
+        if (type === 'purchase' && ts < cutoffMs + 7 * DAY_MS) bought = 1;
+        continue;
+      }
+      events++;
+      if (type === 'click') clicks++;
+      else if (type === 'purchase') {
+        purchases++;
+        revenue += c.price[i] ?? 0;
+      }
+      if (ts > lastSeen + SESSION_GAP_MS) sessions++;
+      lastSeen = ts;
+    }
+    if (events > 0)
+      out.push({
+        user_id: u,
+        events,
+        clicks,
+        purchases,
+        revenue,
+        sessions,
+        last_seen: lastSeen,
+        bought_next_week: bought,
+      });
+  }
+  return out;
+}
+
+export function loopDailyRevenue(c: EventColumns, cutoffMs: number): DailyRevenue[] {
+  const purchases = new Map<number, number>();
+  const revenue = new Map<number, number>();
+  for (let i = 0; i < c.ts.length; i++) {
+    if (c.eventType[i] !== 'purchase' || c.ts[i]! >= cutoffMs) continue;
+    const day = Math.floor(c.ts[i]! / DAY_MS);
+    purchases.set(day, (purchases.get(day) ?? 0) + 1);
+    revenue.set(day, (revenue.get(day) ?? 0) + (c.price[i] ?? 0));
+  }
+  let running = 0;
+  let previous: number | null = null;
+  return [...purchases.keys()]
+    .sort((a, b) => a - b)
+    .map((day) => {
+      const r = revenue.get(day)!;
+      running += r;
+      const row = {
+        day: new Date(day * DAY_MS).toISOString().slice(0, 10),
+        purchases: purchases.get(day)!,
+        revenue: r,
+        running_revenue: running,
+        previous_revenue: previous,
+      };
+      previous = r;
+      return row;
+    });
+}
+
 /** One row of the event log as plain values (ts in epoch milliseconds, UTC). */
 export interface EventRow {
   event_id: number;
@@ -10,80 +120,12 @@ export interface EventRow {
   price: number | null;
 }
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
-
-/**
- * user_features.sql as a hand-written loop: the baseline the engines are timed against, and the independent
- * reference their results are tested against. Rows are grouped by user and sorted by (ts, event_id) as the
- * window's ORDER BY says.
- */
-export function userFeaturesLoop(events: readonly EventRow[], cutoffMs: number): UserFeatures[] {
-  const byUser = new Map<number, EventRow[]>();
-  const buyers = new Set<number>();
-  for (const e of events) {
-    if (e.ts < cutoffMs) {
-      const list = byUser.get(e.user_id);
-      if (list) list.push(e);
-      else byUser.set(e.user_id, [e]);
-    } else if (e.event_type === 'purchase' && e.ts < cutoffMs + 7 * DAY) buyers.add(e.user_id);
-  }
-  const out: UserFeatures[] = [];
-  for (const [user, rows] of byUser) {
-    rows.sort((a, b) => a.ts - b.ts || a.event_id - b.event_id);
-    let clicks = 0;
-    let purchases = 0;
-    let revenue = 0;
-    let sessions = 0;
-    let previous = Number.NEGATIVE_INFINITY;
-    for (const e of rows) {
-      if (e.event_type === 'click') clicks++;
-      if (e.event_type === 'purchase') {
-        purchases++;
-        revenue += e.price ?? 0;
-      }
-      if (e.ts > previous + 30 * MINUTE) sessions++;
-      previous = e.ts;
-    }
-    out.push({
-      user_id: user,
-      events: rows.length,
-      clicks,
-      purchases,
-      revenue,
-      sessions,
-      last_seen: rows[rows.length - 1]!.ts,
-      bought_next_week: buyers.has(user) ? 1 : 0,
-    });
-  }
-  return out.sort((a, b) => a.user_id - b.user_id);
-}
-
-/** daily_revenue.sql as a loop. */
-export function dailyRevenueLoop(events: readonly EventRow[], cutoffMs: number): DailyRevenue[] {
-  const days = new Map<string, { purchases: number; revenue: number }>();
-  for (const e of events) {
-    if (e.event_type !== 'purchase' || e.ts >= cutoffMs) continue;
-    const day = new Date(e.ts).toISOString().slice(0, 10);
-    const d = days.get(day) ?? { purchases: 0, revenue: 0 };
-    d.purchases++;
-    d.revenue += e.price ?? 0;
-    days.set(day, d);
-  }
-  let running = 0;
-  let previous: number | null = null;
-  return [...days]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([day, d]) => {
-      running += d.revenue;
-      const row = {
-        day,
-        purchases: d.purchases,
-        revenue: d.revenue,
-        running_revenue: running,
-        previous_revenue: previous,
-      };
-      previous = d.revenue;
-      return row;
-    });
+export function columnsOf(rows: readonly EventRow[]): EventColumns {
+  return {
+    eventId: rows.map((r) => r.event_id),
+    userId: rows.map((r) => r.user_id),
+    eventType: rows.map((r) => r.event_type),
+    ts: rows.map((r) => r.ts),
+    price: rows.map((r) => r.price),
+  };
 }

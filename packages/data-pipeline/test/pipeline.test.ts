@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  columnsOf,
   DuckDB,
   dailyRevenue,
-  dailyRevenueLoop,
   type EventRow,
   generateEvents,
+  loopDailyRevenue,
+  loopUserFeatures,
   querySql,
   userFeatures,
-  userFeaturesLoop,
 } from '../src/index.js';
 
 const CUTOFF = '2026-01-22 00:00:00';
@@ -77,7 +78,7 @@ describe('the synthetic event log', () => {
 describe('the SQL pipeline equals the hand-written loop', () => {
   it('user features: counts, revenue, 30-minute sessions, last seen and next week’s purchase', async () => {
     const sql = await userFeatures(db, CUTOFF);
-    const loop = userFeaturesLoop(events, cutoffMs);
+    const loop = loopUserFeatures(columnsOf(events), cutoffMs);
     expect(sql.length).toBe(loop.length);
     sql.forEach((row, i) => {
       const ref = loop[i]!;
@@ -90,7 +91,7 @@ describe('the SQL pipeline equals the hand-written loop', () => {
 
   it('daily revenue with its running total and the day before', async () => {
     const sql = await dailyRevenue(db, CUTOFF);
-    const loop = dailyRevenueLoop(events, cutoffMs);
+    const loop = loopDailyRevenue(columnsOf(events), cutoffMs);
     expect(sql.map((r) => [r.day, r.purchases])).toEqual(loop.map((r) => [r.day, r.purchases]));
     sql.forEach((row, i) => {
       expect(row.running_revenue).toBeCloseTo(loop[i]!.running_revenue, 6);

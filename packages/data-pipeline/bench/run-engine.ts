@@ -1,0 +1,82 @@
+/**
+ * One engine, one run, in its own process so its memory is its own: loads the event log the way that engine
+ * reads files, runs both queries, and prints { seconds, peakRssMb, users, revenue } as JSON on stdout.
+ * Usage: tsx bench/run-engine.ts <duckdb|polars|arquero|typescript|none> <data dir> <cutoff 'YYYY-MM-DD hh:mm:ss'>
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { UserFeatures } from '../src/index.js';
+
+const [engine, dir, cutoff] = process.argv.slice(2);
+if (!engine || !dir || !cutoff) throw new Error('usage: run-engine.ts <engine> <data dir> <cutoff>');
+const cutoffMs = Date.parse(`${cutoff.replace(' ', 'T')}Z`);
+
+async function run(): Promise<UserFeatures[]> {
+  switch (engine) {
+    case 'duckdb': {
+      // Each engine imports only itself, so the others' native modules do not count in its memory.
+      const { DuckDB, dailyRevenue, userFeatures } = await import('../src/index.js');
+      const db = await DuckDB.open();
+      try {
+        await db.run(`CREATE VIEW events AS SELECT * FROM read_parquet('${join(dir!, 'events.parquet')}')`);
+        const users = await userFeatures(db, cutoff!);
+        await dailyRevenue(db, cutoff!);
+        return users;
+      } finally {
+        db.close();
+      }
+    }
+    case 'polars': {
+      const { polarsDailyRevenue, polarsUserFeatures, readEvents } = await import('./polars.js');
+      const events = readEvents(join(dir!, 'events.parquet'));
+      const users = polarsUserFeatures(events, cutoffMs);
+      polarsDailyRevenue(events, cutoffMs);
+      return users;
+    }
+    case 'arquero': {
+      const { arqueroDailyRevenue, arqueroUserFeatures, readEvents } = await import('./arquero.js');
+      const events = readEvents(join(dir!, 'events.arrow'));
+      const users = arqueroUserFeatures(events, cutoffMs);
+      arqueroDailyRevenue(events, cutoffMs);
+      return users;
+    }
+    case 'typescript': {
+      const { readColumns } = await import('./typescript.js');
+      const { loopDailyRevenue, loopUserFeatures } = await import('../src/reference.js');
+      const columns = readColumns(join(dir!, 'events.arrow'));
+      const users = loopUserFeatures(columns, cutoffMs);
+      loopDailyRevenue(columns, cutoffMs);
+      return users;
+    }
+    case 'none':
+      return []; // the process alone: Node and the TypeScript runner, what every engine's RSS includes
+    default:
+      throw new Error(`run-engine: unknown engine ${engine}; expected duckdb, polars, arquero or typescript`);
+  }
+}
+
+/**
+ * This process's own peak resident memory, in MB: VmHWM from /proc/self/status on Linux. Not getrusage's maxrss,
+ * which Linux carries across fork and exec, so a child would report its parent's peak when that was higher.
+ */
+function peakRssMb(): number {
+  try {
+    const kb = readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+) kB/m)?.[1];
+    if (kb) return Number(kb) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+const started = performance.now();
+const users = await run();
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(
+  `${JSON.stringify({
+    seconds,
+    peakRssMb: peakRssMb(),
+    users: users.length,
+    revenue: users.reduce((s, u) => s + u.revenue, 0),
+  })}\n`,
+);
