@@ -133,3 +133,16 @@ describe('random forests', () => {
     expect(model.featureImportances.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 });
+
+describe('staged predictions', () => {
+  it('after each round equal a model with that many rounds', () => {
+    const X = loadIris().features;
+    const y = loadIris().labels;
+    const full = new GradientBoostingClassifier({ nEstimators: 6, maxDepth: 2 }).fit(X, y);
+    const stages = full.stagedPredictProba(X);
+    expect(stages).toHaveLength(6);
+    const three = new GradientBoostingClassifier({ nEstimators: 3, maxDepth: 2 }).fit(X, y);
+    expect(Array.from(stages[2]!.data)).toEqual(Array.from(three.predictProba(X).data));
+    expect(Array.from(stages[5]!.data)).toEqual(Array.from(full.predictProba(X).data));
+  });
+});

@@ -34,6 +34,3 @@ export interface Transformer<P extends object = object> extends Estimator<P> {
   transform(X: Features): Matrix;
   fitTransform(X: Features, y?: ArrayLike<number>): Matrix;
 }
-
-/** Float64Array fields as plain arrays, for JSON. */
-export const arrayOf = (v: Float64Array | Int32Array): number[] => Array.from(v);

@@ -110,19 +110,24 @@ abstract class Boosting<P extends BoostingParams> {
     }
   }
 
-  /** F(x) after `rounds` rounds (all by default), n × outputs. */
-  protected raw(X: Features, rounds = this.trees.length): { F: Float64Array; rows: number } {
+  /**
+   * F(x) after all rounds, n × outputs. With `eachRound`, it is also handed F after every round (a copy is the
+   * caller's to make), so staged predictions cost one pass over the trees, not one per round.
+   */
+  protected raw(X: Features, eachRound?: (F: Float64Array) => void): { F: Float64Array; rows: number } {
     if (this.trees.length === 0) throw notFitted(this.name);
     const where = `${this.name}.predict`;
     const m = checkFeatureCount(toMatrix(X, where), this.features, where);
     const K = this.init.length;
     const F = new Float64Array(m.rows * K);
     for (let i = 0; i < m.rows; i++) F.set(this.init, i * K);
-    for (let r = 0; r < rounds; r++)
+    for (const round of this.trees) {
       for (let k = 0; k < K; k++) {
-        const out = this.trees[r]![k]!.predict(m);
+        const out = round[k]!.predict(m);
         for (let i = 0; i < m.rows; i++) F[i * K + k]! += this.params.learningRate * out[i]!;
       }
+      eachRound?.(F);
+    }
     return { F, rows: m.rows };
   }
 
@@ -225,7 +230,9 @@ export class GradientBoostingRegressor
 
   /** Predictions after each round: element r is after r + 1 rounds (a learning curve's x axis). */
   stagedPredict(X: Features): Float64Array[] {
-    return this.trees.map((_, r) => this.raw(X, r + 1).F);
+    const stages: Float64Array[] = [];
+    this.raw(X, (F) => stages.push(F.slice()));
+    return stages;
   }
 
   score(X: Features, y: ArrayLike<number>): number {
@@ -319,10 +326,9 @@ export class GradientBoostingClassifier
 
   /** Class probabilities after each round (for learning curves). */
   stagedPredictProba(X: Features): Matrix[] {
-    return this.trees.map((_, r) => {
-      const { F, rows } = this.raw(X, r + 1);
-      return this.probabilityMatrix(F, rows);
-    });
+    const stages: Matrix[] = [];
+    this.raw(X, (F) => stages.push(this.probabilityMatrix(F, F.length / this.init.length)));
+    return stages;
   }
 
   private probabilityMatrix(F: Float64Array, rows: number): Matrix {

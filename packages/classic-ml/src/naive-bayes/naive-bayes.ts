@@ -2,6 +2,7 @@ import type { Classifier, ModelJson } from '../core/estimator.js';
 import { encodeLabels, labelsOfArgmax } from '../core/labels.js';
 import { checkFeatureCount, type Features, Matrix, notFitted, toMatrix } from '../core/matrix.js';
 import { accuracy } from '../metrics/classification.js';
+import { columnMoments } from '../preprocessing/scalers.js';
 
 /**
  * Naive Bayes: P(c | x) ∝ P(c)·Π_j P(x_j | c), features independent given the class, scored in logs. The two
@@ -136,16 +137,7 @@ export class GaussianNB extends NaiveBayes<GaussianNBParams> {
       for (let j = 0; j < d; j++)
         variance.data[codes[i]! * d + j]! += (m.data[i * d + j]! - theta.get(codes[i]!, j)) ** 2;
     // ε = varSmoothing × the largest variance of any feature over all rows.
-    let largest = 0;
-    for (let j = 0; j < d; j++) {
-      let mean = 0;
-      for (let i = 0; i < m.rows; i++) mean += m.data[i * d + j]!;
-      mean /= m.rows;
-      let v = 0;
-      for (let i = 0; i < m.rows; i++) v += (m.data[i * d + j]! - mean) ** 2;
-      largest = Math.max(largest, v / m.rows);
-    }
-    const epsilon = this.params.varSmoothing * largest;
+    const epsilon = this.params.varSmoothing * Math.max(...columnMoments(m).variance);
     for (let c = 0; c < K; c++)
       for (let j = 0; j < d; j++) variance.data[c * d + j] = variance.data[c * d + j]! / counts[c]! + epsilon;
     this.theta = theta;
