@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { UserFeatures } from '../src/index.js';
+// From the queries' module alone: the package index would load DuckDB's native module into every engine's process.
+import { cutoffMs, type UserFeatures } from '../src/pipeline.js';
 
 const [engine, dir, cutoff] = process.argv.slice(2);
 if (!engine || !dir || !cutoff) throw new Error('usage: run-engine.ts <engine> <data dir> <cutoff>');
-const cutoffMs = Date.parse(`${cutoff.replace(' ', 'T')}Z`);
+const cutoffTime = cutoffMs(cutoff!);
 
 async function run(): Promise<UserFeatures[]> {
   switch (engine) {
@@ -29,23 +30,23 @@ async function run(): Promise<UserFeatures[]> {
     case 'polars': {
       const { polarsDailyRevenue, polarsUserFeatures, readEvents } = await import('./polars.js');
       const events = readEvents(join(dir!, 'events.parquet'));
-      const users = polarsUserFeatures(events, cutoffMs);
-      polarsDailyRevenue(events, cutoffMs);
+      const users = polarsUserFeatures(events, cutoffTime);
+      polarsDailyRevenue(events, cutoffTime);
       return users;
     }
     case 'arquero': {
       const { arqueroDailyRevenue, arqueroUserFeatures, readEvents } = await import('./arquero.js');
       const events = readEvents(join(dir!, 'events.arrow'));
-      const users = arqueroUserFeatures(events, cutoffMs);
-      arqueroDailyRevenue(events, cutoffMs);
+      const users = arqueroUserFeatures(events, cutoffTime);
+      arqueroDailyRevenue(events, cutoffTime);
       return users;
     }
     case 'typescript': {
       const { readColumns } = await import('./typescript.js');
       const { loopDailyRevenue, loopUserFeatures } = await import('../src/reference.js');
       const columns = readColumns(join(dir!, 'events.arrow'));
-      const users = loopUserFeatures(columns, cutoffMs);
-      loopDailyRevenue(columns, cutoffMs);
+      const users = loopUserFeatures(columns, cutoffTime);
+      loopDailyRevenue(columns, cutoffTime);
       return users;
     }
     case 'none':

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { type BenchRecord, demoFlags, formatTable, machineLine } from '@mle/report';
 import {
   columnsOf,
+  cutoffMs,
   DuckDB,
   dailyRevenue,
   type EventRow,
@@ -34,10 +35,10 @@ try {
   );
   const read = seconds(start);
   start = performance.now();
-  const cutoffMs = Date.parse(`${cutoff.replace(' ', 'T')}Z`);
+  const cutoffTime = cutoffMs(cutoff);
   const columns = columnsOf(events);
-  const loop = loopUserFeatures(columns, cutoffMs);
-  loopDailyRevenue(columns, cutoffMs);
+  const loop = loopUserFeatures(columns, cutoffTime);
+  loopDailyRevenue(columns, cutoffTime);
   console.log(
     `the same as hand-written loops: ${seconds(start)} s after ${read} s to read the rows into JavaScript; ${loop.length === features.length ? 'the same users' : 'DIFFERENT users'}`,
   );

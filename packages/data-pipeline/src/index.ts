@@ -6,6 +6,7 @@
 export { DuckDB } from './engine.js';
 export { type EventLogOptions, eventLogSql, generateEvents, LOG_START } from './events.js';
 export {
+  cutoffMs,
   type DailyRevenue,
   dailyRevenue,
   QUERIES,

@@ -12,6 +12,19 @@ export function querySource(name: QueryName): string {
   return readFileSync(new URL(`../sql/${name}.sql`, import.meta.url), 'utf8');
 }
 
+/** A cutoff 'YYYY-MM-DD hh:mm:ss' (UTC, as the SQL reads it) in epoch milliseconds, for the non-SQL engines. */
+export function cutoffMs(cutoff: string): number {
+  checkCutoff(cutoff, 'cutoffMs');
+  return Date.parse(`${cutoff.replace(' ', 'T')}Z`);
+}
+
+function checkCutoff(cutoff: string, where: string): void {
+  if (!TIMESTAMP.test(cutoff))
+    throw new RangeError(
+      `${where}: cutoff must look like 'YYYY-MM-DD hh:mm:ss', got ${JSON.stringify(cutoff)}`,
+    );
+}
+
 /**
  * A query with its `{{cutoff}}` placeholder filled: a timestamp 'YYYY-MM-DD hh:mm:ss' (checked, so nothing but a
  * timestamp reaches the SQL). Features read only rows before the cutoff; labels only rows after it.

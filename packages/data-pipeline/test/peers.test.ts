@@ -6,6 +6,7 @@ import { arqueroDailyRevenue, arqueroUserFeatures, readEvents as readArrow } fro
 import { polarsDailyRevenue, polarsUserFeatures, readEvents as readParquet } from '../bench/polars.js';
 import { readColumns } from '../bench/typescript.js';
 import {
+  cutoffMs,
   type DailyRevenue,
   DuckDB,
   dailyRevenue,
@@ -17,7 +18,7 @@ import {
 } from '../src/index.js';
 
 const CUTOFF = '2026-01-22 00:00:00';
-const cutoffMs = Date.parse(`${CUTOFF.replace(' ', 'T')}Z`);
+const cutoffTime = cutoffMs(CUTOFF);
 const dir = mkdtempSync(join(tmpdir(), 'data-pipeline-'));
 let expectedUsers: UserFeatures[];
 let expectedDays: DailyRevenue[];
@@ -55,19 +56,19 @@ function expectSameDays(actual: DailyRevenue[]): void {
 describe('the peers compute what the SQL computes', () => {
   it('Polars, from the Parquet file DuckDB wrote', () => {
     const events = readParquet(join(dir, 'events.parquet'));
-    expectSameUsers(polarsUserFeatures(events, cutoffMs));
-    expectSameDays(polarsDailyRevenue(events, cutoffMs));
+    expectSameUsers(polarsUserFeatures(events, cutoffTime));
+    expectSameDays(polarsDailyRevenue(events, cutoffTime));
   });
 
   it('the columnar loop, from the same Arrow file', () => {
     const columns = readColumns(join(dir, 'events.arrow'));
-    expectSameUsers(loopUserFeatures(columns, cutoffMs));
-    expectSameDays(loopDailyRevenue(columns, cutoffMs));
+    expectSameUsers(loopUserFeatures(columns, cutoffTime));
+    expectSameDays(loopDailyRevenue(columns, cutoffTime));
   });
 
   it('Arquero, from the Arrow file Polars wrote', () => {
     const events = readArrow(join(dir, 'events.arrow'));
-    expectSameUsers(arqueroUserFeatures(events, cutoffMs));
-    expectSameDays(arqueroDailyRevenue(events, cutoffMs));
+    expectSameUsers(arqueroUserFeatures(events, cutoffTime));
+    expectSameDays(arqueroDailyRevenue(events, cutoffTime));
   });
 });

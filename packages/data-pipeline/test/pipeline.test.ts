@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   columnsOf,
+  cutoffMs,
   DuckDB,
   dailyRevenue,
   type EventRow,
@@ -12,7 +13,7 @@ import {
 } from '../src/index.js';
 
 const CUTOFF = '2026-01-22 00:00:00';
-const cutoffMs = Date.parse(`${CUTOFF.replace(' ', 'T')}Z`);
+const cutoffTime = cutoffMs(CUTOFF);
 let db: DuckDB;
 let events: EventRow[];
 
@@ -78,7 +79,7 @@ describe('the synthetic event log', () => {
 describe('the SQL pipeline equals the hand-written loop', () => {
   it('user features: counts, revenue, 30-minute sessions, last seen and next week’s purchase', async () => {
     const sql = await userFeatures(db, CUTOFF);
-    const loop = loopUserFeatures(columnsOf(events), cutoffMs);
+    const loop = loopUserFeatures(columnsOf(events), cutoffTime);
     expect(sql.length).toBe(loop.length);
     sql.forEach((row, i) => {
       const ref = loop[i]!;
@@ -91,7 +92,7 @@ describe('the SQL pipeline equals the hand-written loop', () => {
 
   it('daily revenue with its running total and the day before', async () => {
     const sql = await dailyRevenue(db, CUTOFF);
-    const loop = loopDailyRevenue(columnsOf(events), cutoffMs);
+    const loop = loopDailyRevenue(columnsOf(events), cutoffTime);
     expect(sql.map((r) => [r.day, r.purchases])).toEqual(loop.map((r) => [r.day, r.purchases]));
     sql.forEach((row, i) => {
       expect(row.running_revenue).toBeCloseTo(loop[i]!.running_revenue, 6);
