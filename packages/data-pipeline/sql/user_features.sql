@@ -13,10 +13,10 @@ gaps AS (
 per_user AS (
   SELECT user_id,
          COUNT(*) AS events,
-         SUM(CASE WHEN event_type = 'click' THEN 1 ELSE 0 END) AS clicks,
-         SUM(CASE WHEN event_type = 'purchase' THEN 1 ELSE 0 END) AS purchases,
+         COUNT(CASE WHEN event_type = 'click' THEN 1 END) AS clicks,
+         COUNT(CASE WHEN event_type = 'purchase' THEN 1 END) AS purchases,
          SUM(CASE WHEN event_type = 'purchase' THEN price ELSE 0 END) AS revenue,
-         SUM(CASE WHEN previous_ts IS NULL OR ts > previous_ts + INTERVAL '30' MINUTE THEN 1 ELSE 0 END) AS sessions,
+         COUNT(CASE WHEN previous_ts IS NULL OR ts > previous_ts + INTERVAL '30' MINUTE THEN 1 END) AS sessions,
          MAX(ts) AS last_seen
   FROM gaps
   GROUP BY user_id

@@ -5,7 +5,9 @@
  */
 export { DuckDB } from './engine.js';
 export { type EventLogOptions, eventLogSql, generateEvents, LOG_START } from './events.js';
+export { InputError, LISTED_BAD_ROWS, loadTable } from './load.js';
 export {
+  buildFeatureTables,
   cutoffMs,
   type DailyRevenue,
   dailyRevenue,
@@ -17,6 +19,7 @@ export {
   userFeatures,
 } from './pipeline.js';
 export { DUCKDB_ONLY, portabilityProblems } from './portable.js';
+export { CURRENT, currentVersion, publishAtomically } from './publish.js';
 export {
   columnsOf,
   type EventColumns,
@@ -24,3 +27,24 @@ export {
   loopDailyRevenue,
   loopUserFeatures,
 } from './reference.js';
+export {
+  partitionedEvents,
+  type RunOptions,
+  type RunResult,
+  runPipeline,
+  STAGES,
+  type Stage,
+} from './run.js';
+export { EVENTS_SCHEMA, OUTPUT_SCHEMAS } from './schemas.js';
+export {
+  type ColumnRule,
+  type ColumnType,
+  formatReport,
+  type RuleFailure,
+  SAMPLE_ROWS,
+  type TableSchema,
+  ValidationError,
+  type ValidationReport,
+  validateAll,
+  validateTable,
+} from './validate.js';

@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDB } from './engine.js';
 
-/** The pipeline's queries, one per file in sql/, each kept to the dialect DuckDB and Spark SQL share. */
-export const QUERIES = ['user_features', 'daily_revenue'] as const;
+/**
+ * The pipeline's queries, one per file in sql/, each kept to the dialect DuckDB and Spark SQL share, in the order
+ * they run: each reads `events` and the tables built before it (ranking_examples joins the three feature tables).
+ */
+export const QUERIES = [
+  'user_features',
+  'daily_revenue',
+  'item_features',
+  'interactions',
+  'ranking_examples',
+] as const;
 export type QueryName = (typeof QUERIES)[number];
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -30,10 +39,7 @@ function checkCutoff(cutoff: string, where: string): void {
  * timestamp reaches the SQL). Features read only rows before the cutoff; labels only rows after it.
  */
 export function querySql(name: QueryName, cutoff: string): string {
-  if (!TIMESTAMP.test(cutoff))
-    throw new RangeError(
-      `querySql: cutoff must look like 'YYYY-MM-DD hh:mm:ss', got ${JSON.stringify(cutoff)}`,
-    );
+  checkCutoff(cutoff, 'querySql');
   const sql = querySource(name).replaceAll('{{cutoff}}', cutoff);
   const left = sql.match(/\{\{\w+\}\}/);
   if (left) throw new Error(`querySql: ${name}.sql has a placeholder ${left[0]} this pipeline does not fill`);
@@ -74,4 +80,16 @@ export async function dailyRevenue(db: DuckDB, cutoff: string): Promise<DailyRev
     ...(r as unknown as DailyRevenue),
     day: (r.day as Date).toISOString().slice(0, 10),
   }));
+}
+
+/** Builds every query's table (`CREATE OR REPLACE TABLE <name> AS <query>`), in QUERIES order, from `events`. */
+export async function buildFeatureTables(
+  db: DuckDB,
+  cutoff: string,
+  onTable?: (name: QueryName) => void,
+): Promise<void> {
+  for (const name of QUERIES) {
+    await db.run(`CREATE OR REPLACE TABLE ${name} AS ${querySql(name, cutoff)}`);
+    onTable?.(name);
+  }
 }

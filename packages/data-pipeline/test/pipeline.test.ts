@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildFeatureTables,
   columnsOf,
   cutoffMs,
   DuckDB,
@@ -103,6 +104,95 @@ describe('the SQL pipeline equals the hand-written loop', () => {
   });
 });
 
+describe('the recommender and ranker tables equal counts made in JavaScript', () => {
+  const past = () => events.filter((e) => e.ts < cutoffTime);
+  const grade = { view: 0, click: 1, purchase: 2 } as const;
+  const tally = (rows: EventRow[], key: (e: EventRow) => string) => {
+    const out = new Map<
+      string,
+      { views: number; clicks: number; purchases: number; first: number; last: number; users: Set<number> }
+    >();
+    for (const e of rows) {
+      const k = key(e);
+      const t = out.get(k) ?? {
+        views: 0,
+        clicks: 0,
+        purchases: 0,
+        first: e.ts,
+        last: e.ts,
+        users: new Set<number>(),
+      };
+      out.set(k, t);
+      t[e.event_type === 'view' ? 'views' : e.event_type === 'click' ? 'clicks' : 'purchases']++;
+      t.first = Math.min(t.first, e.ts);
+      t.last = Math.max(t.last, e.ts);
+      t.users.add(e.user_id);
+    }
+    return out;
+  };
+
+  beforeAll(() => buildFeatureTables(db, CUTOFF));
+
+  it('item_features: counts, distinct users, smoothed rates and the popularity rank', async () => {
+    const rows = await db.rows('SELECT * FROM item_features ORDER BY item_id');
+    const ref = tally(past(), (e) => String(e.item_id));
+    expect(rows).toHaveLength(ref.size);
+    const totals = new Map([...ref].map(([k, t]) => [k, t.views + t.clicks + t.purchases]));
+    for (const row of rows) {
+      const t = ref.get(String(row.item_id))!;
+      const n = totals.get(String(row.item_id))!;
+      expect(row).toMatchObject({
+        events: n,
+        views: t.views,
+        clicks: t.clicks,
+        purchases: t.purchases,
+        users: t.users.size,
+      });
+      expect(row.click_rate).toBeCloseTo((t.clicks + 1) / (n + 10), 12);
+      expect(row.purchase_rate).toBeCloseTo((t.purchases + 1) / (n + 30), 12);
+      expect(row.popularity_rank).toBe(1 + [...totals.values()].filter((m) => m > n).length);
+    }
+  });
+
+  it('interactions: one row per (user, item) seen before the cutoff, with its strength and first and last time', async () => {
+    const rows = await db.rows('SELECT * FROM interactions ORDER BY user_id, item_id');
+    const ref = tally(past(), (e) => `${e.user_id},${e.item_id}`);
+    expect(rows).toHaveLength(ref.size);
+    for (const row of rows) {
+      const t = ref.get(`${row.user_id},${row.item_id}`)!;
+      expect(row).toMatchObject({ views: t.views, clicks: t.clicks, purchases: t.purchases });
+      expect(row.strength).toBe(t.views + 3 * t.clicks + 10 * t.purchases);
+      expect([(row.first_seen as Date).getTime(), (row.last_seen as Date).getTime()]).toEqual([
+        t.first,
+        t.last,
+      ]);
+    }
+  });
+
+  it('ranking_examples: next week’s items graded by what the user did, features from before the cutoff', async () => {
+    const rows = await db.rows('SELECT * FROM ranking_examples ORDER BY user_id, item_id');
+    const week = events.filter((e) => e.ts >= cutoffTime && e.ts < cutoffTime + 7 * 86_400_000);
+    const relevance = new Map<string, number>();
+    for (const e of week) {
+      const k = `${e.user_id},${e.item_id}`;
+      relevance.set(k, Math.max(relevance.get(k) ?? 0, grade[e.event_type as keyof typeof grade]));
+    }
+    expect(rows).toHaveLength(relevance.size);
+    const users = new Map(loopUserFeatures(columnsOf(events), cutoffTime).map((u) => [u.user_id, u]));
+    const pairs = tally(past(), (e) => `${e.user_id},${e.item_id}`);
+    for (const row of rows) {
+      const k = `${row.user_id},${row.item_id}`;
+      expect(row.relevance).toBe(relevance.get(k));
+      const u = users.get(row.user_id as number);
+      expect([row.user_events, row.user_sessions]).toEqual([u?.events ?? 0, u?.sessions ?? 0]);
+      const pair = pairs.get(k);
+      expect(row.pair_strength).toBe(pair ? pair.views + 3 * pair.clicks + 10 * pair.purchases : 0);
+      expect((row.pair_last_seen as Date | null)?.getTime() ?? null).toBe(pair?.last ?? null);
+    }
+    expect(new Set(rows.map((r) => r.relevance))).toEqual(new Set([0, 1, 2]));
+  });
+});
+
 describe('no feature reads a row after the cutoff', () => {
   it('rewriting every later row changes the labels only', async () => {
     const before = await userFeatures(db, CUTOFF);
@@ -117,6 +207,13 @@ describe('no feature reads a row after the cutoff', () => {
       const features = (rows: typeof before) => rows.map(({ bought_next_week: _, ...f }) => f);
       expect(features(after)).toEqual(features(before));
       expect(after.map((r) => r.bought_next_week)).not.toEqual(before.map((r) => r.bought_next_week));
+      // The recommender's and ranker's past-only tables do not move either.
+      await buildFeatureTables(db, CUTOFF);
+      await buildFeatureTables(copy, CUTOFF);
+      for (const table of ['item_features', 'interactions']) {
+        const query = `SELECT * FROM ${table} ORDER BY ALL`;
+        expect(await copy.rows(query)).toEqual(await db.rows(query));
+      }
     } finally {
       copy.close();
     }
