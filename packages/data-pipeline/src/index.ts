@@ -21,6 +21,14 @@ export {
 export { DUCKDB_ONLY, portabilityProblems } from './portable.js';
 export { CURRENT, currentVersion, publishAtomically } from './publish.js';
 export {
+  loadRealTables,
+  REAL_QUERIES,
+  REAL_TABLES,
+  type RealQueryName,
+  realQuery,
+  realQuerySql,
+} from './real.js';
+export {
   columnsOf,
   type EventColumns,
   type EventRow,
