@@ -7,6 +7,27 @@ export { DuckDB } from './engine.js';
 export { type EventLogOptions, eventLogSql, generateEvents, LOG_START } from './events.js';
 export { InputError, LISTED_BAD_ROWS, loadTable } from './load.js';
 export {
+  candidateProbability,
+  chooseBands,
+  estimatedJaccard,
+  findNearDuplicates,
+  hashSeeds,
+  jaccard,
+  type NearDuplicateOptions,
+  type NearDuplicates,
+  normalizeText,
+  shingles,
+  signature,
+} from './minhash.js';
+export {
+  mobyDickParagraphs,
+  type NearDupCorpus,
+  nearDupCorpus,
+  type PairScore,
+  sampleWithCopies,
+  scoreAgainstExact,
+} from './near-dup-corpus.js';
+export {
   buildFeatureTables,
   cutoffMs,
   type DailyRevenue,
