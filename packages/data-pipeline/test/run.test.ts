@@ -103,12 +103,20 @@ describe('a run publishes validated outputs atomically', () => {
     const exit = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_code, signal) => resolve(signal)),
     );
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      seen.push(...chunk.trim().split('\n'));
-      // The outputs are valid and writing has begun: kill without warning, as a crash or an OOM killer would.
-      if (seen.includes('validate outputs')) child.kill('SIGKILL');
-    });
-    expect(await exit).toBe('SIGKILL');
+    // Once the outputs are valid and the first file is in the staging directory, kill without warning, as a crash
+    // or the OOM killer would.
+    const writing = () =>
+      readdirSync(out).some((e) => e.startsWith('.staging-') && readdirSync(join(out, e)).length > 0);
+    const poll = setInterval(() => {
+      if (seen.includes('validate outputs') && writing()) {
+        child.kill('SIGKILL');
+        clearInterval(poll);
+      }
+    }, 2);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => seen.push(...chunk.trim().split('\n')));
+    const signal = await exit;
+    clearInterval(poll);
+    expect(signal).toBe('SIGKILL');
     expect(seen).not.toContain('publish');
     const staging = readdirSync(out).filter((e) => e.startsWith('.staging-'));
     expect(staging).toHaveLength(1); // the half-written version the killed run left
