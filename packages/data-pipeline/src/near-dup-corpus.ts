@@ -1,17 +1,5 @@
-import { loadMobyDick, loadSentiment } from '@mle/datasets';
+import { loadMobyDick, loadSentiment, mulberry32 } from '@mle/datasets';
 import { jaccard, shingles } from './minhash.js';
-
-/** A seeded stream of uniform numbers in [0, 1) (mulberry32): the corpus's edits are the same on every machine. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface NearDupCorpus {
   texts: string[];
@@ -39,7 +27,7 @@ export function nearDupCorpus(
   options: { copies?: number; seed?: number; editRange?: [number, number] } = {},
 ): NearDupCorpus {
   const { copies = 400, seed = 7, editRange = [0.02, 0.3] } = options;
-  const random = uniform(seed);
+  const random = mulberry32(seed);
   const sentences = loadSentiment().map((s) => s.text);
   const paragraphs = mobyDickParagraphs();
   const texts = [...sentences, ...paragraphs];
@@ -134,7 +122,7 @@ export function scoreAgainstExact(
  * find) and is filled with documents drawn at random: the set exact Jaccard is computed over.
  */
 export function sampleWithCopies(corpus: NearDupCorpus, size: number, seed = 11): number[] {
-  const random = uniform(seed);
+  const random = mulberry32(seed);
   const chosen = new Set<number>();
   for (const { original, copy } of corpus.injected) {
     if (chosen.size + 2 > size / 2) break;

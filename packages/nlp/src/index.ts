@@ -1,3 +1,5 @@
+/** The seeded generator word2vec draws from, re-exported from @mle/datasets where it lives. */
+export { mulberry32 } from '@mle/datasets';
 export { type EncodingName, loadEncoding } from './bpe/encodings.js';
 export {
   CL100K_PATTERN,
@@ -59,7 +61,6 @@ export {
 } from './vectors/moby.js';
 export {
   keepProbability,
-  mulberry32,
   pca2,
   sgnsUpdate,
   trainWord2Vec,

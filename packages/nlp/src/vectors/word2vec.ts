@@ -1,3 +1,5 @@
+import { mulberry32 } from '@mle/datasets';
+
 /**
  * word2vec's skip-gram with negative sampling (Mikolov et al., "Distributed Representations of Words and Phrases
  * and their Compositionality", 2013), as the reference word2vec.c trains it: each word predicts the words within a
@@ -19,18 +21,6 @@ export interface Word2VecOptions {
   /** Starting learning rate, decayed linearly to lr·10⁻⁴ over the run. */
   lr?: number;
   seed?: number;
-}
-
-/** Uniform floats in [0, 1) from 32-bit state (mulberry32): fast, seeded, the same on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** word2vec.c's probability of keeping a word of count `count` among `total` words, at threshold `sample`. */
