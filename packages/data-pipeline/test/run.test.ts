@@ -193,5 +193,6 @@ describe('bad input gets a clear error and loads nothing', () => {
     );
     await expect(load(join(dir, 'missing.parquet'))).rejects.toThrow(/missing\.parquet: no such file/);
     await expect(load(join(dir, 'events.json'))).rejects.toThrow('cannot read .json');
+    expect(existsSync(join(dir, 'never'))).toBe(false); // no refused input created the output directory
   });
 });
