@@ -3,8 +3,8 @@
  * reads files, runs both queries, and prints { seconds, peakRssMb, users, revenue } as JSON on stdout.
  * Usage: tsx bench/run-engine.ts <duckdb|polars|arquero|typescript|none> <data dir> <cutoff 'YYYY-MM-DD hh:mm:ss'>
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { peakRssMb } from '@mle/report';
 // From the queries' module alone: the package index would load DuckDB's native module into every engine's process.
 import { cutoffMs, type UserFeatures } from '../src/pipeline.js';
 
@@ -54,20 +54,6 @@ async function run(): Promise<UserFeatures[]> {
     default:
       throw new Error(`run-engine: unknown engine ${engine}; expected duckdb, polars, arquero or typescript`);
   }
-}
-
-/**
- * This process's own peak resident memory, in MB: VmHWM from /proc/self/status on Linux. Not getrusage's maxrss,
- * which Linux carries across fork and exec, so a child would report its parent's peak when that was higher.
- */
-function peakRssMb(): number {
-  try {
-    const kb = readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+) kB/m)?.[1];
-    if (kb) return Number(kb) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
 }
 
 const started = performance.now();

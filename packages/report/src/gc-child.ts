@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Node flags that run a workspace's TypeScript sources directly: tsx, and the workspace's source export condition. */
 export const WORKSPACE_SOURCE_FLAGS = ['--import', 'tsx', '--conditions=@mle/source'] as const;
@@ -28,4 +29,19 @@ export function rssAfterGc(): number {
   gc();
   gc();
   return process.memoryUsage().rss / 2 ** 20;
+}
+
+/**
+ * This process's own peak resident memory, in MB: VmHWM from /proc/self/status on Linux. Not getrusage's maxrss,
+ * which Linux carries across fork and exec, so a child would report its parent's peak when that was higher.
+ * Elsewhere, getrusage's figure.
+ */
+export function peakRssMb(): number {
+  try {
+    const kb = readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+) kB/m)?.[1];
+    if (kb) return Number(kb) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
