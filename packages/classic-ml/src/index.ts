@@ -13,10 +13,12 @@ export { cholesky, choleskySolve, householderQr, jacobiSvd, leastSquaresQr } fro
 export { type Features, Matrix, toMatrix } from './core/matrix.js';
 export { PCA, type PcaParams } from './decomposition/pca.js';
 export {
+  type BoostingObjective,
   type BoostingParams,
   GradientBoostingClassifier,
   GradientBoostingRegressor,
   type GradientBoostingRegressorParams,
+  NewtonBoosting,
   type RegressionLoss,
 } from './ensemble/boosting.js';
 export { type ForestParams, RandomForestClassifier, RandomForestRegressor } from './ensemble/forest.js';

@@ -5,6 +5,8 @@ import {
   DecisionTreeClassifier,
   GradientBoostingClassifier,
   GradientBoostingRegressor,
+  loadModel,
+  NewtonBoosting,
   RandomForestClassifier,
   RandomForestRegressor,
   stratifiedKFold,
@@ -144,5 +146,67 @@ describe('staged predictions', () => {
     const three = new GradientBoostingClassifier({ nEstimators: 3, maxDepth: 2 }).fit(X, y);
     expect(Array.from(stages[2]!.data)).toEqual(Array.from(three.predictProba(X).data));
     expect(Array.from(stages[5]!.data)).toEqual(Array.from(full.predictProba(X).data));
+  });
+});
+
+describe('boosting a custom objective with Newton leaf values', () => {
+  const mean = boston.target.reduce((a, b) => a + b, 0) / boston.target.length;
+  const centred = boston.target.map((y) => y - mean); // so the regressor's starting constant is the booster's 0
+
+  it('the squared error as an objective (g = F − y, h = 1) equals GradientBoostingRegressor', () => {
+    const params = { nEstimators: 20, maxDepth: 3, learningRate: 0.2 };
+    const reference = new GradientBoostingRegressor(params).fit(boston.features, centred);
+    const custom = new NewtonBoosting(params).fit(boston.features, {
+      derivatives(F, g, h) {
+        for (let i = 0; i < F.length; i++) {
+          g[i] = F[i]! - centred[i]!;
+          h[i] = 1;
+        }
+      },
+      loss: (F) => F.reduce((s, f, i) => s + (f - centred[i]!) ** 2, 0) / (2 * F.length),
+    });
+    expect(maxAbsDiff(custom.predict(boston.features), reference.predict(boston.features))).toBeLessThan(
+      1e-9,
+    );
+    expect(custom.trainLoss.at(-1)).toBeCloseTo(reference.trainLoss.at(-1)!, 9);
+    const again = NewtonBoosting.fromJSON(JSON.parse(JSON.stringify(custom.toJSON())));
+    expect(Array.from(again.predict(boston.features))).toEqual(Array.from(custom.predict(boston.features)));
+    expect(() => loadModel(custom.toJSON())).toThrow('unknown model type "NewtonBoosting"');
+  });
+
+  it('a hessian scales the step: the same gradient with h = 2 takes half the leaf value', () => {
+    const fit = (hessian: number) =>
+      new NewtonBoosting({ nEstimators: 1, maxDepth: 2, learningRate: 1 }).fit(boston.features, {
+        derivatives(F, g, h) {
+          for (let i = 0; i < F.length; i++) {
+            g[i] = F[i]! - centred[i]!;
+            h[i] = hessian;
+          }
+        },
+      });
+    const one = fit(1).predict(boston.features);
+    const two = fit(2).predict(boston.features);
+    expect(
+      maxAbsDiff(
+        two,
+        one.map((v) => v / 2),
+      ),
+    ).toBeLessThan(1e-12);
+  });
+
+  it('refuses an objective that returns a NaN gradient or a negative hessian, naming the row', () => {
+    const bad = (gi: number, hi: number) => () =>
+      new NewtonBoosting({ nEstimators: 1 }).fit(boston.features, {
+        derivatives(_F, g, h) {
+          g.fill(0);
+          h.fill(1);
+          g[3] = gi;
+          h[3] = hi;
+        },
+      });
+    expect(bad(Number.NaN, 1)).toThrow('the objective gave row 3 gradient NaN and hessian 1');
+    expect(bad(0, -1)).toThrow(
+      'row 3 gradient 0 and hessian -1; expected a finite gradient and a hessian ≥ 0',
+    );
   });
 });

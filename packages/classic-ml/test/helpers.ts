@@ -21,7 +21,7 @@ export const sklearnReference: Record<string, any> = JSON.parse(
 );
 
 /** max |a − b| over paired values (the lengths must agree). */
-export function maxAbsDiff(a: ArrayLike<number>, b: readonly number[]): number {
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let m = 0;
   for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
