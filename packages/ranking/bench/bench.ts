@@ -22,6 +22,15 @@ import {
   printBenchReport,
   resultValue,
 } from '@mle/report';
+import {
+  evaluateRanking,
+  letorDataset,
+  type Ranker,
+  sliceQueries,
+  trainLambdaMart,
+  trainNeuralRanker,
+  trainPointwise,
+} from '../src/index.js';
 
 const { json, quick } = benchFlags();
 const log = (line: string) => {
@@ -124,6 +133,36 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
+// Learning to rank: the four learners on one split of a seeded graded dataset, scored on its held-out queries.
+const LETOR = quick ? { queries: 200, train: 120 } : { queries: 1000, train: 600 };
+const letor = letorDataset({ queries: LETOR.queries, seed: 1 });
+const letorTrain = sliceQueries(letor, 0, LETOR.train);
+const letorTest = sliceQueries(letor, LETOR.train, LETOR.queries);
+const trees = quick ? { nEstimators: 30 } : {};
+const epochs = quick ? 5 : 30;
+const learners: [string, () => Ranker][] = [
+  ['pointwise', () => trainPointwise(letorTrain, trees)],
+  ['ranknet', () => trainNeuralRanker(letorTrain, { weighting: 'ranknet', epochs })],
+  ['lambdarank', () => trainNeuralRanker(letorTrain, { weighting: 'lambdarank', epochs })],
+  ['lambdamart', () => trainLambdaMart(letorTrain, trees)],
+];
+for (const [impl, train] of learners) {
+  const start = performance.now();
+  const ranker = train();
+  const seconds = (performance.now() - start) / 1000;
+  const scores = evaluateRanking(letorTest, ranker.score(letorTest));
+  results.push(
+    { case: 'letor', impl, metric: 'ndcg_at_10', value: scores.ndcgAt10, unit: 'ratio' },
+    { case: 'letor', impl, metric: 'map', value: scores.map, unit: 'ratio' },
+    { case: 'letor', impl, metric: 'mrr', value: scores.mrr, unit: 'ratio' },
+    { case: 'letor', impl, metric: 'precision_at_10', value: scores.precisionAt10, unit: 'ratio' },
+    { case: 'letor', impl, metric: 'train_s', value: seconds, unit: 's' },
+  );
+  log(
+    `letor ${impl}: NDCG@10 ${scores.ndcgAt10.toFixed(4)}, MAP ${scores.map.toFixed(4)}, MRR ${scores.mrr.toFixed(4)}, trained in ${seconds.toFixed(1)} s`,
+  );
+}
+
 const run = benchRecord({ package: '@mle/ranking', results });
 printBenchReport(run, { json });
 if (!json && !quick) {
@@ -156,9 +195,21 @@ if (!json && !quick) {
       .filter((r) => r.case === '100k-1m' && (r.metric === 'build_ms' || r.metric === 'rank_ms'))
       .map((r) => ({ category: r.impl, series: r.metric === 'build_ms' ? 'build' : 'rank', value: r.value })),
   });
+  const letorTable = markdownTable(
+    ['learner', 'NDCG@10', 'MAP', 'MRR', 'precision@10', 'training s'],
+    learners.map(([impl]) => [
+      impl,
+      resultValue(results, 'letor', impl, 'ndcg_at_10').toFixed(4),
+      resultValue(results, 'letor', impl, 'map').toFixed(4),
+      resultValue(results, 'letor', impl, 'mrr').toFixed(4),
+      resultValue(results, 'letor', impl, 'precision_at_10').toFixed(4),
+      resultValue(results, 'letor', impl, 'train_s').toFixed(1),
+    ]),
+    { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
+  );
   commitBenchRun(packageDir, run, {
     charts: { 'pagerank-speed.svg': chart },
-    markdown: `Seeded random directed graphs (power-law in-degree, a tenth of the nodes dangling, repeated edges kept and counted by every implementation), each implementation in its own process, median of ${RUNS} runs (peak RSS the largest); all stop when an iteration's L1 change is below 1e-10 per node, and every score is checked against ours (largest difference ${Math.max(...differences.map((d) => Number(d.split(' ').pop()))).toExponential(1)}). Iterations to converge: power ${cell('100k-1m', 'ours', 'iterations', 0)} and Gauss–Seidel ${cell('100k-1m', 'ours-gauss-seidel', 'iterations', 0)} at 100k-1m, ${cell('1m-10m', 'ours', 'iterations', 0)} and ${cell('1m-10m', 'ours-gauss-seidel', 'iterations', 0)} at 1m-10m. An idle child process (Node and the TypeScript runner) peaks at ${resultValue(results, 'process', 'none', 'peak_rss_mb').toFixed(0)} MB, which every figure includes.\n\n${table}`,
+    markdown: `Seeded random directed graphs (power-law in-degree, a tenth of the nodes dangling, repeated edges kept and counted by every implementation), each implementation in its own process, median of ${RUNS} runs (peak RSS the largest); all stop when an iteration's L1 change is below 1e-10 per node, and every score is checked against ours (largest difference ${Math.max(...differences.map((d) => Number(d.split(' ').pop()))).toExponential(1)}). Iterations to converge: power ${cell('100k-1m', 'ours', 'iterations', 0)} and Gauss–Seidel ${cell('100k-1m', 'ours-gauss-seidel', 'iterations', 0)} at 100k-1m, ${cell('1m-10m', 'ours', 'iterations', 0)} and ${cell('1m-10m', 'ours-gauss-seidel', 'iterations', 0)} at 1m-10m. An idle child process (Node and the TypeScript runner) peaks at ${resultValue(results, 'process', 'none', 'peak_rss_mb').toFixed(0)} MB, which every figure includes.\n\n${table}\n\nLearning to rank on \`letorDataset({ queries: ${LETOR.queries}, seed: 1 })\` (${letor.relevance.length.toLocaleString('en-US')} documents, grades 0–4), trained on the first ${LETOR.train} queries and scored on the other ${LETOR.queries - LETOR.train}; the trees 100 rounds of depth 4 for both tree learners, the networks one hidden layer of 32 for ${epochs} epochs:\n\n${letorTable}`,
   });
   console.log(
     `\nrun ${run.run}: wrote bench/results.json, charts/pagerank-speed.svg and the README's results`,

@@ -4,6 +4,22 @@
  */
 export { buildGraph, type CsrGraph, type EdgeList, randomGraph } from './graph.js';
 export {
+  type LetorOptions,
+  letorDataset,
+  type RankingData,
+  sliceQueries,
+} from './ltr/dataset.js';
+export { type Lambdas, type PairWeighting, pairwiseLambdas } from './ltr/lambdas.js';
+export {
+  evaluateRanking,
+  type NeuralRankerOptions,
+  type Ranker,
+  type RankingScores,
+  trainLambdaMart,
+  trainNeuralRanker,
+  trainPointwise,
+} from './ltr/learners.js';
+export {
   averagePrecision,
   dcgAtK,
   meanOverQueries,
