@@ -5,7 +5,6 @@
  * (so its peak RSS is its own), loading the log the way that engine reads files. Every engine's answer is checked
  * against DuckDB's before its time counts. --quick: 100k events, one run each.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import {
   median,
   printBenchReport,
   resultValue,
+  runWorkspaceScript,
 } from '@mle/report';
 import {
   DuckDB,
@@ -56,26 +56,7 @@ interface EngineRun {
 }
 
 function runEngine(engine: string, dir: string): EngineRun {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=@mle/source',
-      join(packageDir, 'bench', 'run-engine.ts'),
-      engine,
-      dir,
-      CUTOFF,
-    ],
-    {
-      cwd: packageDir,
-      encoding: 'utf8',
-      timeout: 15 * 60_000,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 1 << 20,
-    },
-  );
-  return JSON.parse(out.trim().split('\n').pop()!);
+  return runWorkspaceScript(join(packageDir, 'bench', 'run-engine.ts'), [engine, dir, CUTOFF], packageDir);
 }
 
 for (const size of SIZES) {

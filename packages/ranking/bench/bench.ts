@@ -6,7 +6,6 @@
  * are timed apart; every implementation stops on the same rule (L1 change below 1e-10 per node) and its scores are
  * checked against ours. --quick: 10k nodes / 100k edges.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,7 @@ import {
   median,
   printBenchReport,
   resultValue,
+  runWorkspaceScript,
 } from '@mle/report';
 import {
   evaluateRanking,
@@ -71,23 +71,14 @@ function runChild(
   edges: number,
 ): { run: Run; scores: Float64Array<ArrayBufferLike> } {
   const file = join(dir, `${impl}.bin`);
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=@mle/source',
-      join(packageDir, 'bench', 'run-pagerank.ts'),
-      impl,
-      String(nodes),
-      String(edges),
-      file,
-    ],
-    { cwd: packageDir, encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 1 << 20 },
+  const run = runWorkspaceScript<Run>(
+    join(packageDir, 'bench', 'run-pagerank.ts'),
+    [impl, String(nodes), String(edges), file],
+    packageDir,
   );
   const buffer = readFileSync(file);
   return {
-    run: JSON.parse(out.trim().split('\n').pop()!),
+    run,
     scores: new Float64Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 8),
   };
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Node flags that run a workspace's TypeScript sources directly: tsx, and the workspace's source export condition. */
@@ -20,6 +20,27 @@ export function runGcScript<T>(script: string, args: readonly string[], cwd: str
       `runGcScript: ${script} ${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr}`,
     );
   return JSON.parse(child.stdout) as T;
+}
+
+/**
+ * Runs a workspace TypeScript script in a child process of its own, so the time and memory it reports are its own
+ * (a bench runs each implementation this way), and returns the last line it printed, parsed as JSON. A child that
+ * fails or outlives `timeoutMs` throws execFileSync's error, whose `stderr` holds what the child wrote.
+ */
+export function runWorkspaceScript<T>(
+  script: string,
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = 15 * 60_000,
+): T {
+  const out = execFileSync(process.execPath, [...WORKSPACE_SOURCE_FLAGS, script, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
 }
 
 /** This process's resident set in MiB after two forced collections; for scripts run by runGcScript. */

@@ -27,7 +27,7 @@ export {
   type ScatterChart,
   scatterChartSvg,
 } from './charts.js';
-export { peakRssMb, rssAfterGc, runGcScript } from './gc-child.js';
+export { peakRssMb, rssAfterGc, runGcScript, runWorkspaceScript } from './gc-child.js';
 export { modulesLoadedBy } from './loads.js';
 export { type MachineInfo, machineInfo, machineLine, simdFeatures } from './machine.js';
 export {
