@@ -1,0 +1,15 @@
+/**
+ * A recommender from scratch: a seeded interaction log with hidden tastes and power-law popularity, a leave-last-out
+ * split, popularity, item-kNN and implicit ALS, and the offline metrics that compare them.
+ */
+export { type AlsOptions, alsSolveRow, ImplicitAls } from './als.js';
+export {
+  type GeneratorOptions,
+  generateInteractions,
+  type InteractionLog,
+  leaveLastOut,
+  type Split,
+} from './data.js';
+export { evaluateRecommender, type OfflineMetrics, topK } from './evaluate.js';
+export { countMatrix, interactionMatrices, type SparseCounts } from './matrix.js';
+export { ItemKnn, Popularity, type Recommender } from './models.js';
