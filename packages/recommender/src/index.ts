@@ -11,5 +11,6 @@ export {
   type Split,
 } from './data.js';
 export { evaluateRecommender, type OfflineMetrics, topK } from './evaluate.js';
+export { exactSearch, Hnsw, type HnswOptions, type Metric } from './hnsw.js';
 export { countMatrix, interactionMatrices, type SparseCounts } from './matrix.js';
 export { ItemKnn, Popularity, type Recommender } from './models.js';
