@@ -2,6 +2,8 @@ import { mulberry32 } from '@mle/datasets';
 
 export type Metric = 'l2' | 'cosine';
 
+const EMPTY = new Int32Array(0);
+
 export interface HnswOptions {
   /** Neighbours kept per node on the upper layers; layer 0 keeps 2M. Default 16. */
   M?: number;
@@ -95,6 +97,7 @@ export class Hnsw {
   readonly M: number;
   readonly efConstruction: number;
   readonly metric: Metric;
+  private readonly cosine: boolean;
   /** Distances computed so far (insertions and searches); reset it to measure one phase. */
   distanceComputations = 0;
   private vectors: Float32Array;
@@ -104,11 +107,14 @@ export class Hnsw {
   private link0: Int32Array;
   private degree0: Uint8Array;
   /** Layers ≥ 1: upper[layer − 1].get(v) is v's links there. */
-  private readonly upper: Map<number, number[]>[] = [];
+  private readonly upper: Map<number, Int32Array>[] = [];
   private entry = -1;
   private maxLevel = -1;
   private readonly random: () => number;
   private visited: Uint32Array;
+  /** The search's two heaps, reused across searches (they grow as needed). */
+  private readonly candidates = new Heap(256, false);
+  private readonly found = new Heap(256, true);
   private epoch = 0;
 
   constructor(dimension: number, capacity: number, options: HnswOptions = {}) {
@@ -127,6 +133,7 @@ export class Hnsw {
     this.M = M;
     this.efConstruction = efConstruction;
     this.metric = metric;
+    this.cosine = metric === 'cosine';
     this.vectors = new Float32Array(capacity * dimension);
     this.levels = new Uint8Array(capacity);
     this.link0 = new Int32Array(capacity * 2 * M);
@@ -139,17 +146,17 @@ export class Hnsw {
     return this.count;
   }
 
+  /** Squared L2, or 1 − dot for 'cosine' (the stored vectors and the queries are unit length). */
   private distance(a: number, query: Float32Array): number {
     this.distanceComputations++;
     const d = this.dimension;
     const v = this.vectors;
     const base = a * d;
-    if (this.metric === 'cosine') {
-      let dot = 0;
-      for (let k = 0; k < d; k++) dot += v[base + k]! * query[k]!;
-      return 1 - dot;
-    }
     let s = 0;
+    if (this.cosine) {
+      for (let k = 0; k < d; k++) s += v[base + k]! * query[k]!;
+      return 1 - s;
+    }
     for (let k = 0; k < d; k++) {
       const t = v[base + k]! - query[k]!;
       s += t * t;
@@ -163,14 +170,14 @@ export class Hnsw {
 
   private neighbours(node: number, layer: number): ArrayLike<number> {
     if (layer === 0) return this.link0.subarray(node * 2 * this.M, node * 2 * this.M + this.degree0[node]!);
-    return this.upper[layer - 1]!.get(node) ?? [];
+    return this.upper[layer - 1]!.get(node) ?? EMPTY;
   }
 
   private setNeighbours(node: number, layer: number, list: readonly number[]): void {
     if (layer === 0) {
       this.link0.set(list, node * 2 * this.M);
       this.degree0[node] = list.length;
-    } else this.upper[layer - 1]!.set(node, list.slice());
+    } else this.upper[layer - 1]!.set(node, Int32Array.from(list));
   }
 
   /** A query vector in the index's form: checked for its dimension and finiteness, normalised for cosine. */
@@ -207,24 +214,70 @@ export class Hnsw {
       this.visited.fill(0);
       this.epoch = 1;
     }
-    const candidates = new Heap(ef * 2, false);
-    const found = new Heap(ef + 1, true);
+    const candidates = this.candidates;
+    const found = this.found;
+    candidates.clear();
+    found.clear();
     for (const [d, node] of entries) {
       this.visited[node] = this.epoch;
       candidates.push(d, node);
       found.push(d, node);
     }
+    // The hot loop, on locals: every link array is an Int32Array, the distance is inlined.
+    const vectors = this.vectors;
+    const dim = this.dimension;
+    const visited = this.visited;
+    const epoch = this.epoch;
+    const cosine = this.cosine;
+    const stride = 2 * this.M;
+    let computed = 0;
     while (candidates.size > 0) {
       const d = candidates.topDistance();
       const node = candidates.topNode();
       if (d > found.topDistance()) break;
       candidates.pop();
-      const links = this.neighbours(node, layer);
-      for (let p = 0; p < links.length; p++) {
+      // Layer 0's links are read in place (a subarray per expansion would allocate on the hot path).
+      const links = layer === 0 ? this.link0 : (this.upper[layer - 1]!.get(node) ?? EMPTY);
+      const from = layer === 0 ? node * stride : 0;
+      const to = layer === 0 ? from + this.degree0[node]! : links.length;
+      for (let p = from; p < to; p++) {
         const next = links[p]!;
-        if (this.visited[next] === this.epoch) continue;
-        this.visited[next] = this.epoch;
-        const dn = this.distance(next, q);
+        if (visited[next] === epoch) continue;
+        visited[next] = epoch;
+        computed++;
+        const base = next * dim;
+        // Four running sums, so the additions do not wait on each other; the tail (dim mod 4) after.
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let k = 0;
+        if (cosine) {
+          for (; k + 3 < dim; k += 4) {
+            s0 += vectors[base + k]! * q[k]!;
+            s1 += vectors[base + k + 1]! * q[k + 1]!;
+            s2 += vectors[base + k + 2]! * q[k + 2]!;
+            s3 += vectors[base + k + 3]! * q[k + 3]!;
+          }
+          for (; k < dim; k++) s0 += vectors[base + k]! * q[k]!;
+        } else {
+          for (; k + 3 < dim; k += 4) {
+            const t0 = vectors[base + k]! - q[k]!;
+            const t1 = vectors[base + k + 1]! - q[k + 1]!;
+            const t2 = vectors[base + k + 2]! - q[k + 2]!;
+            const t3 = vectors[base + k + 3]! - q[k + 3]!;
+            s0 += t0 * t0;
+            s1 += t1 * t1;
+            s2 += t2 * t2;
+            s3 += t3 * t3;
+          }
+          for (; k < dim; k++) {
+            const t = vectors[base + k]! - q[k]!;
+            s0 += t * t;
+          }
+        }
+        const sum = s0 + s1 + s2 + s3;
+        const dn = cosine ? 1 - sum : sum;
         if (found.size < ef || dn < found.topDistance()) {
           candidates.push(dn, next);
           found.push(dn, next);
@@ -232,6 +285,7 @@ export class Hnsw {
         }
       }
     }
+    this.distanceComputations += computed;
     const out: [number, number][] = [];
     while (found.size > 0) {
       out.push([found.topDistance(), found.topNode()]);
@@ -314,7 +368,10 @@ export class Hnsw {
   }
 }
 
-/** Exact k nearest neighbours by scanning every vector: the reference HNSW is measured against. */
+/**
+ * Exact k nearest neighbours by scanning every vector (the reference HNSW is measured against): one distance per
+ * vector, the k best kept by insertion into a sorted list of k (ties to the lower id), no full sort.
+ */
 export function exactSearch(
   vectors: Float32Array,
   dimension: number,
@@ -323,32 +380,40 @@ export function exactSearch(
   metric: Metric = 'l2',
 ): Int32Array {
   const n = vectors.length / dimension;
-  const q = Float32Array.from(query);
+  const q = Float64Array.from(query);
   if (metric === 'cosine') {
-    const norm = Math.hypot(...q);
-    for (let d = 0; d < dimension; d++) q[d]! /= norm;
+    let norm = 0;
+    for (let d = 0; d < dimension; d++) norm += q[d]! * q[d]!;
+    for (let d = 0; d < dimension; d++) q[d]! /= Math.sqrt(norm);
   }
-  const distances = new Float64Array(n);
+  const best = new Int32Array(Math.min(k, n)).fill(-1);
+  const worst = new Float64Array(best.length).fill(Number.POSITIVE_INFINITY);
   for (let i = 0; i < n; i++) {
+    const base = i * dimension;
     let s = 0;
     if (metric === 'cosine') {
       let dot = 0;
       let norm = 0;
       for (let d = 0; d < dimension; d++) {
-        dot += vectors[i * dimension + d]! * q[d]!;
-        norm += vectors[i * dimension + d]! ** 2;
+        const v = vectors[base + d]!;
+        dot += v * q[d]!;
+        norm += v * v;
       }
       s = 1 - dot / Math.sqrt(norm);
     } else
       for (let d = 0; d < dimension; d++) {
-        const t = vectors[i * dimension + d]! - q[d]!;
+        const t = vectors[base + d]! - q[d]!;
         s += t * t;
       }
-    distances[i] = s;
+    if (!(s < worst[best.length - 1]!)) continue;
+    let p = best.length - 1;
+    while (p > 0 && s < worst[p - 1]!) {
+      worst[p] = worst[p - 1]!;
+      best[p] = best[p - 1]!;
+      p--;
+    }
+    worst[p] = s;
+    best[p] = i;
   }
-  return Int32Array.from(
-    Array.from({ length: n }, (_, i) => i)
-      .sort((a, b) => distances[a]! - distances[b]! || a - b)
-      .slice(0, k),
-  );
+  return best;
 }

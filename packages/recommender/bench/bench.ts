@@ -1,0 +1,186 @@
+/**
+ * Run: pnpm --filter @mle/recommender bench [-- --json] [-- --quick]
+ * Approximate nearest neighbours for retrieval: the item vectors ALS learns from the 10k × 5k × 1M log, searched with
+ * users' vectors (cosine) for their 10 nearest items — our HNSW beside hnswlib-node (C++, the same M and
+ * efConstruction) and exact search, for efSearch 16…512: recall@10 against exact search, queries per second and
+ * distance computations per query. --quick: the 2k × 1k × 100k log, fewer queries.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  type BenchResult,
+  benchFlags,
+  benchRecord,
+  commitBenchRun,
+  lineChartSvg,
+  markdownTable,
+  printBenchReport,
+  resultValue,
+} from '@mle/report';
+import { exactSearch, generateInteractions, Hnsw, ImplicitAls, leaveLastOut } from '../src/index.js';
+import { HNSWLIB_VERSION, loadHnswlib } from './peer.js';
+
+const { json, quick } = benchFlags();
+const log = (line: string) => {
+  if (!json) console.error(line);
+};
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const size = quick
+  ? { users: 2_000, items: 1_000, interactions: 100_000, queries: 300 }
+  : { users: 10_000, items: 5_000, interactions: 1_000_000, queries: 2_000 };
+const EFS = [16, 32, 64, 128, 256, 512];
+const K = 10;
+const M = 16;
+const EF_CONSTRUCTION = 200;
+
+const split = leaveLastOut(generateInteractions({ ...size, seed: 1 }));
+const als = new ImplicitAls(split.train, { factors: 32, iterations: 10 });
+const f = als.factors;
+const items = Float32Array.from(als.itemFactors);
+const queries = Array.from(split.testUsers.subarray(0, size.queries), (u) =>
+  Float32Array.from(als.userFactors.subarray(u * f, (u + 1) * f)),
+);
+log(`${size.items} item vectors of ${f} dimensions from ALS; ${queries.length} user vectors as queries`);
+
+const results: BenchResult[] = [];
+const now = () => performance.now();
+
+// Exact search: the truth, and the baseline's speed.
+let start = now();
+const truth = queries.map((q) => new Set(exactSearch(items, f, q, K, 'cosine')));
+const exactQps = queries.length / ((now() - start) / 1000);
+results.push(
+  { case: 'exact', impl: 'exact', metric: 'queries_per_s', value: exactQps, unit: 'queries/s' },
+  { case: 'exact', impl: 'exact', metric: 'distance_computations', value: size.items, unit: 'per query' },
+);
+log(`exact: ${exactQps.toFixed(0)} queries/s, ${size.items} distances per query`);
+
+const recallOf = (found: ArrayLike<number>[]) => {
+  let hits = 0;
+  found.forEach((ids, j) => {
+    for (let r = 0; r < ids.length; r++) if (truth[j]!.has(ids[r]!)) hits++;
+  });
+  return hits / (K * found.length);
+};
+
+// Ours.
+start = now();
+const ours = new Hnsw(f, size.items, { M, efConstruction: EF_CONSTRUCTION, metric: 'cosine', seed: 1 });
+for (let i = 0; i < size.items; i++) ours.add(items.subarray(i * f, (i + 1) * f));
+results.push({ case: 'build', impl: 'hnsw', metric: 'seconds', value: (now() - start) / 1000, unit: 's' });
+
+// hnswlib-node, the same parameters; queries converted to arrays before the clock starts.
+const HierarchicalNSW = loadHnswlib();
+start = now();
+const theirs = new HierarchicalNSW('cosine', f);
+theirs.initIndex({ maxElements: size.items, m: M, efConstruction: EF_CONSTRUCTION, randomSeed: 1 });
+for (let i = 0; i < size.items; i++) theirs.addPoint(Array.from(items.subarray(i * f, (i + 1) * f)), i);
+results.push({
+  case: 'build',
+  impl: 'hnswlib-node',
+  metric: 'seconds',
+  value: (now() - start) / 1000,
+  unit: 's',
+});
+const plainQueries = queries.map((q) => Array.from(q));
+
+// One untimed pass each, so the first timed efSearch does not pay for the JIT compiling our search.
+for (const q of queries) ours.search(q, K, 64);
+theirs.setEf(64);
+for (const q of plainQueries) theirs.searchKnn(q, K);
+
+for (const ef of EFS) {
+  const name = `ef${ef}`;
+  ours.distanceComputations = 0;
+  start = now();
+  const mine = queries.map((q) => ours.search(q, K, ef).ids);
+  const oursQps = queries.length / ((now() - start) / 1000);
+  theirs.setEf(ef);
+  start = now();
+  const peer = plainQueries.map((q) => theirs.searchKnn(q, K).neighbors);
+  const theirQps = queries.length / ((now() - start) / 1000);
+  results.push(
+    { case: name, impl: 'hnsw', metric: 'recall_at_10', value: recallOf(mine), unit: 'ratio' },
+    { case: name, impl: 'hnsw', metric: 'queries_per_s', value: oursQps, unit: 'queries/s' },
+    {
+      case: name,
+      impl: 'hnsw',
+      metric: 'distance_computations',
+      value: ours.distanceComputations / queries.length,
+      unit: 'per query',
+    },
+    { case: name, impl: 'hnswlib-node', metric: 'recall_at_10', value: recallOf(peer), unit: 'ratio' },
+    { case: name, impl: 'hnswlib-node', metric: 'queries_per_s', value: theirQps, unit: 'queries/s' },
+  );
+  log(
+    `${name}: ours recall ${recallOf(mine).toFixed(3)} at ${oursQps.toFixed(0)} q/s (${(ours.distanceComputations / queries.length).toFixed(0)} distances), hnswlib-node recall ${recallOf(peer).toFixed(3)} at ${theirQps.toFixed(0)} q/s`,
+  );
+}
+
+/** hnswlib-node's queries per second at a given recall, interpolated along its curve (undefined off its range). */
+function peerQpsAt(recall: number): number | undefined {
+  const curve = EFS.map((ef) => [
+    resultValue(results, `ef${ef}`, 'hnswlib-node', 'recall_at_10'),
+    resultValue(results, `ef${ef}`, 'hnswlib-node', 'queries_per_s'),
+  ]).sort((a, b) => a[0]! - b[0]!);
+  for (let p = 0; p + 1 < curve.length; p++) {
+    const [r0, q0] = curve[p]!;
+    const [r1, q1] = curve[p + 1]!;
+    if (recall >= r0! && recall <= r1!)
+      return r1 === r0 ? Math.max(q0!, q1!) : q0! + ((recall - r0!) / (r1! - r0!)) * (q1! - q0!);
+  }
+  return undefined;
+}
+
+const run = benchRecord({ package: '@mle/recommender', results });
+printBenchReport(run, { json });
+if (!json && !quick) {
+  const table = markdownTable(
+    [
+      'efSearch',
+      'ours: recall@10',
+      'ours: queries/s',
+      'ours: distances/query',
+      'fewer than exact',
+      'hnswlib-node: recall@10',
+      'hnswlib-node: queries/s',
+      'ours ÷ hnswlib-node at our recall',
+    ],
+    EFS.map((ef) => {
+      const c = `ef${ef}`;
+      const recall = resultValue(results, c, 'hnsw', 'recall_at_10');
+      const peer = peerQpsAt(recall);
+      return [
+        String(ef),
+        recall.toFixed(3),
+        resultValue(results, c, 'hnsw', 'queries_per_s').toFixed(0),
+        resultValue(results, c, 'hnsw', 'distance_computations').toFixed(0),
+        `${(size.items / resultValue(results, c, 'hnsw', 'distance_computations')).toFixed(1)}×`,
+        resultValue(results, c, 'hnswlib-node', 'recall_at_10').toFixed(3),
+        resultValue(results, c, 'hnswlib-node', 'queries_per_s').toFixed(0),
+        peer === undefined
+          ? 'outside its curve'
+          : `${(resultValue(results, c, 'hnsw', 'queries_per_s') / peer).toFixed(2)}×`,
+      ];
+    }),
+    { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+  );
+  const chart = await lineChartSvg({
+    title: 'Retrieval: recall@10 against queries per second (efSearch 16…512)',
+    x: { label: 'recall@10' },
+    y: { label: 'queries per second', log: true },
+    series: ['hnsw', 'hnswlib-node'].map((impl) => ({
+      name: impl === 'hnsw' ? 'ours' : `hnswlib-node ${HNSWLIB_VERSION}`,
+      points: EFS.map((ef) => ({
+        x: resultValue(results, `ef${ef}`, impl, 'recall_at_10'),
+        y: resultValue(results, `ef${ef}`, impl, 'queries_per_s'),
+      })),
+    })),
+  });
+  commitBenchRun(packageDir, run, {
+    charts: { 'ann-recall-qps.svg': chart },
+    markdown: `The ${size.items.toLocaleString('en-US')} item vectors (${f} dimensions) ALS learns from the ${size.interactions.toLocaleString('en-US')}-interaction log, searched with ${queries.length.toLocaleString('en-US')} test users' vectors for their ${K} nearest items by cosine; both indexes built with M ${M} and efConstruction ${EF_CONSTRUCTION}, in ${resultValue(results, 'build', 'hnsw', 'seconds').toFixed(2)} s (ours) and ${resultValue(results, 'build', 'hnswlib-node', 'seconds').toFixed(2)} s (hnswlib-node ${HNSWLIB_VERSION}). Exact search: ${exactQps.toFixed(0)} queries/s at ${size.items.toLocaleString('en-US')} distances per query.\n\n${table}`,
+  });
+  console.log(
+    `\nrun ${run.run}: wrote bench/results.json, charts/ann-recall-qps.svg and the README's results`,
+  );
+}
