@@ -1,5 +1,6 @@
 /** Run: pnpm --filter @mle/recommender demo [-- --quick] */
-import { demoFlags, formatTable } from '@mle/report';
+import { writeFileSync } from 'node:fs';
+import { demoFlags, formatTable, groupedBarChartSvg } from '@mle/report';
 import {
   evaluateRecommender,
   exactSearch,
@@ -35,6 +36,7 @@ console.log(
 
 const rows: string[][] = [];
 const models: Recommender[] = [];
+const bars: { category: string; series: string; value: number }[] = [];
 for (const make of [
   () => new Popularity(split.train),
   () => new ItemKnn(split.train),
@@ -46,6 +48,11 @@ for (const make of [
   start = performance.now();
   const m = evaluateRecommender(model, split, 10);
   models.push(model);
+  bars.push(
+    { category: 'recall@10', series: model.name, value: m.recall },
+    { category: 'NDCG@10', series: model.name, value: m.ndcg },
+    { category: 'coverage', series: model.name, value: m.coverage },
+  );
   rows.push([
     model.name,
     m.recall.toFixed(4),
@@ -66,6 +73,20 @@ console.log(
     },
   ),
 );
+
+// The committed chart comes from the full run only.
+if (!quick) {
+  writeFileSync(
+    new URL('../charts/offline-metrics.svg', import.meta.url),
+    await groupedBarChartSvg({
+      title: 'Offline metrics at k = 10, leave-last-out (10k users × 5k items × 1M interactions)',
+      category: 'metric',
+      value: { label: 'value' },
+      bars,
+    }),
+  );
+  console.log('wrote charts/offline-metrics.svg');
+}
 
 const user = split.testUsers[0]!;
 const { byUser } = interactionMatrices(split.train);
