@@ -7,6 +7,8 @@ export interface InteractionLog {
   user: Uint32Array;
   item: Uint32Array;
   time: Float64Array;
+  /** The star rating (1–5) the user gave, where the log has ratings (explicit feedback). */
+  rating?: Uint8Array;
 }
 
 export interface GeneratorOptions {
@@ -48,7 +50,8 @@ function zipfSampler(n: number, exponent: number, random: () => number): () => n
  * activity and popularity: 0 is the busiest user and the most popular item), and each interaction is a choice: the
  * user is drawn by activity, `candidates` items are drawn by popularity, and the user takes the one maximising
  * taste · (user · item) + Gumbel noise — so popularity decides what is seen and taste what is chosen. Timestamps are
- * uniform over `days`. Repeats (a user taking an item again) happen, as in real logs.
+ * uniform over `days`. Repeats (a user taking an item again) happen, as in real logs. Each interaction also
+ * carries a rating, 1–5: round(1.5 + 8·(user · item) + noise), for explicit-feedback models.
  */
 export function generateInteractions(options: GeneratorOptions = {}): InteractionLog {
   const {
@@ -74,10 +77,14 @@ export function generateInteractions(options: GeneratorOptions = {}): Interactio
   const user = new Uint32Array(interactions);
   const item = new Uint32Array(interactions);
   const time = new Float64Array(interactions);
+  const rating = new Uint8Array(interactions);
+  // Ratings draw from their own stream, so adding them left every other draw of the log as it was.
+  const ratingRandom = mulberry32((seed ^ 0x5bd1e995) >>> 0);
   for (let e = 0; e < interactions; e++) {
     const u = drawUser();
     let best = 0;
     let bestValue = Number.NEGATIVE_INFINITY;
+    let bestDot = 0;
     for (let c = 0; c < candidates; c++) {
       const i = drawItem();
       let dot = 0;
@@ -86,13 +93,16 @@ export function generateInteractions(options: GeneratorOptions = {}): Interactio
       if (value > bestValue) {
         bestValue = value;
         best = i;
+        bestDot = dot;
       }
     }
     user[e] = u;
     item[e] = best;
     time[e] = random() * days * 86_400;
+    const noise = Math.sqrt(-2 * Math.log(1 - ratingRandom())) * Math.cos(2 * Math.PI * ratingRandom());
+    rating[e] = Math.min(5, Math.max(1, Math.round(1.5 + 8 * bestDot + 0.6 * noise)));
   }
-  return { users, items, user, item, time };
+  return { users, items, user, item, time, rating };
 }
 
 /** One held-out interaction per test user. */
@@ -101,6 +111,8 @@ export interface Split {
   /** Users with a held-out item, and that item. */
   testUsers: Uint32Array;
   testItems: Uint32Array;
+  /** The held-out interactions' ratings, where the log has ratings. */
+  testRatings?: Uint8Array;
 }
 
 /**
@@ -118,6 +130,7 @@ export function leaveLastOut(log: InteractionLog): Split {
   const keep = new Uint8Array(n);
   const testUsers: number[] = [];
   const testItems: number[] = [];
+  const testRatings: number[] = [];
   for (let start = 0; start < n; ) {
     const u = log.user[order[start]!]!;
     let end = start;
@@ -136,6 +149,7 @@ export function leaveLastOut(log: InteractionLog): Split {
       for (let p = start; p < heldOut; p++) keep[order[p]!] = 1;
       testUsers.push(u);
       testItems.push(log.item[order[heldOut]!]!);
+      if (log.rating) testRatings.push(log.rating[order[heldOut]!]!);
     } else for (let p = start; p < end; p++) keep[order[p]!] = 1;
     start = end;
   }
@@ -146,12 +160,19 @@ export function leaveLastOut(log: InteractionLog): Split {
     user: new Uint32Array(rows),
     item: new Uint32Array(rows),
     time: new Float64Array(rows),
+    rating: log.rating ? new Uint8Array(rows) : undefined,
   };
   for (let e = 0, r = 0; e < n; e++) {
     if (!keep[e]) continue;
     train.user[r] = log.user[e]!;
     train.item[r] = log.item[e]!;
+    if (log.rating) train.rating![r] = log.rating[e]!;
     train.time[r++] = log.time[e]!;
   }
-  return { train, testUsers: Uint32Array.from(testUsers), testItems: Uint32Array.from(testItems) };
+  return {
+    train,
+    testUsers: Uint32Array.from(testUsers),
+    testItems: Uint32Array.from(testItems),
+    testRatings: log.rating ? Uint8Array.from(testRatings) : undefined,
+  };
 }
