@@ -1,5 +1,12 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
+/** A name as a SQL identifier: double-quoted, inner quotes doubled. */
+export const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** A value as a SQL literal: a number as itself, a string (a path, a name) single-quoted with inner quotes doubled. */
+export const sqlLiteral = (value: string | number): string =>
+  typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+
 /** An embedded DuckDB database (in memory unless a file is given) and its one connection, closed together. */
 export class DuckDB {
   private constructor(

@@ -3,7 +3,7 @@
  * of portable SQL files (sql/*.sql) that builds leakage-free features, and the same pipeline as hand-written loops,
  * the reference the SQL is tested against.
  */
-export { DuckDB } from './engine.js';
+export { DuckDB, quoteIdentifier, sqlLiteral } from './engine.js';
 export { type EventLogOptions, eventLogSql, generateEvents, LOG_START } from './events.js';
 export { InputError, LISTED_BAD_ROWS, loadTable } from './load.js';
 export {

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { DuckDB } from './engine.js';
+import { type DuckDB, sqlLiteral as literal, quoteIdentifier as quoteId } from './engine.js';
 import type { TableSchema } from './validate.js';
 
 /** A file the pipeline cannot take, with what was wrong and what was expected; nothing is loaded. */
@@ -16,9 +16,6 @@ export class InputError extends Error {
 
 /** How many bad CSV rows an error lists (it counts them all). */
 export const LISTED_BAD_ROWS = 5;
-
-const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
 
 /** The first line of a file, without reading the rest (a CSV header). */
 function firstLine(file: string): string {

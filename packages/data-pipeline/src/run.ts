@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DuckDB } from './engine.js';
+import { DuckDB, sqlLiteral } from './engine.js';
 import { loadTable } from './load.js';
 import { buildFeatureTables, cutoffMs, QUERIES } from './pipeline.js';
 import { publishAtomically } from './publish.js';
@@ -44,12 +44,9 @@ const LABEL_DAYS = 7;
 const digest = (from: string) =>
   `SELECT COUNT(*) AS n, SUM(hash(event_id, user_id, item_id, event_type, ts, price)) AS h FROM ${from}`;
 
-/** A path as a SQL string literal. */
-const sqlPath = (path: string) => `'${path.replaceAll("'", "''")}'`;
-
 /** The events as written, read back from the date-partitioned Parquet folder (`day=YYYY-MM-DD/…`). */
 export function partitionedEvents(dir: string): string {
-  return `read_parquet(${sqlPath(join(dir, 'events', '**', '*.parquet'))}, hive_partitioning = true)`;
+  return `read_parquet(${sqlLiteral(join(dir, 'events', '**', '*.parquet'))}, hive_partitioning = true)`;
 }
 
 /**
@@ -75,9 +72,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     finished('validate outputs');
     const version = await publishAtomically(outDir, async (dir) => {
       for (const name of QUERIES)
-        await db.run(`COPY ${name} TO ${sqlPath(join(dir, `${name}.parquet`))} (FORMAT PARQUET)`);
+        await db.run(`COPY ${name} TO ${sqlLiteral(join(dir, `${name}.parquet`))} (FORMAT PARQUET)`);
       await db.run(
-        `COPY (SELECT *, CAST(ts AS DATE) AS day FROM events) TO ${sqlPath(join(dir, 'events'))} (FORMAT PARQUET, PARTITION_BY (day))`,
+        `COPY (SELECT *, CAST(ts AS DATE) AS day FROM events) TO ${sqlLiteral(join(dir, 'events'))} (FORMAT PARQUET, PARTITION_BY (day))`,
       );
       finished('write parquet');
       const [written] = await db.rows(digest(partitionedEvents(dir)));
@@ -91,7 +88,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         );
       for (const name of QUERIES) {
         const [{ n }] = (await db.rows(
-          `SELECT COUNT(*) AS n FROM read_parquet(${sqlPath(join(dir, `${name}.parquet`))})`,
+          `SELECT COUNT(*) AS n FROM read_parquet(${sqlLiteral(join(dir, `${name}.parquet`))})`,
         )) as [{ n: number }];
         if (n !== rows[name]) throw new Error(`${name}.parquet reads back ${n} rows, expected ${rows[name]}`);
       }

@@ -1,4 +1,4 @@
-import type { DuckDB } from './engine.js';
+import { type DuckDB, sqlLiteral as literal, quoteIdentifier as quoteId } from './engine.js';
 
 /** The column types the schemas use, spelled as DuckDB's DESCRIBE reports them. */
 export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'TIMESTAMP' | 'DATE' | 'BOOLEAN';
@@ -63,9 +63,6 @@ export class ValidationError extends Error {
     this.name = 'ValidationError';
   }
 }
-
-const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const literal = (v: string | number) => (typeof v === 'number' ? String(v) : `'${v.replaceAll("'", "''")}'`);
 
 function bound(rule: ColumnRule, v: number | string): string {
   if (typeof v === 'number') return String(v);
