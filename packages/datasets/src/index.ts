@@ -16,7 +16,7 @@ export {
   type MnistSplit,
 } from './mnist.js';
 export { loadPenguins, type PenguinsDataset } from './penguins.js';
-export { mulberry32, seededPermutation } from './random.js';
+export { gaussian, mulberry32, seededPermutation } from './random.js';
 export {
   type ClassificationDataset,
   type RegressionDataset,

@@ -30,3 +30,11 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Standard normal draws from a stream of uniforms, by Box–Muller: √(−2 ln(1 − u₁))·cos(2π u₂), two uniforms a draw,
+ * in that order (so a generator written with it draws exactly what it drew inline).
+ */
+export function gaussian(uniform: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}

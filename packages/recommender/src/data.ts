@@ -1,4 +1,4 @@
-import { mulberry32 } from '@mle/datasets';
+import { gaussian, mulberry32 } from '@mle/datasets';
 
 /** An interaction log: event e is user[e] touching item[e] at time[e] (seconds from the log's start). */
 export interface InteractionLog {
@@ -68,7 +68,7 @@ export function generateInteractions(options: GeneratorOptions = {}): Interactio
     if (!Number.isSafeInteger(v) || v < 1)
       throw new RangeError(`generateInteractions: ${name} must be a whole number ≥ 1, got ${v}`);
   const random = mulberry32(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const normal = gaussian(random);
   const scale = 1 / Math.sqrt(factors);
   const P = Float64Array.from({ length: users * factors }, () => normal() * scale);
   const Q = Float64Array.from({ length: items * factors }, () => normal() * scale);
@@ -79,7 +79,7 @@ export function generateInteractions(options: GeneratorOptions = {}): Interactio
   const time = new Float64Array(interactions);
   const rating = new Uint8Array(interactions);
   // Ratings draw from their own stream, so adding them left every other draw of the log as it was.
-  const ratingRandom = mulberry32((seed ^ 0x5bd1e995) >>> 0);
+  const ratingNoise = gaussian(mulberry32((seed ^ 0x5bd1e995) >>> 0));
   for (let e = 0; e < interactions; e++) {
     const u = drawUser();
     let best = 0;
@@ -99,8 +99,7 @@ export function generateInteractions(options: GeneratorOptions = {}): Interactio
     user[e] = u;
     item[e] = best;
     time[e] = random() * days * 86_400;
-    const noise = Math.sqrt(-2 * Math.log(1 - ratingRandom())) * Math.cos(2 * Math.PI * ratingRandom());
-    rating[e] = Math.min(5, Math.max(1, Math.round(1.5 + 8 * bestDot + 0.6 * noise)));
+    rating[e] = Math.min(5, Math.max(1, Math.round(1.5 + 8 * bestDot + 0.6 * ratingNoise())));
   }
   return { users, items, user, item, time, rating };
 }

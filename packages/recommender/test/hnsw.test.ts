@@ -1,11 +1,11 @@
-import { mulberry32 } from '@mle/datasets';
+import { gaussian, mulberry32 } from '@mle/datasets';
 import { describe, expect, it } from 'vitest';
 import { exactSearch, Hnsw, type Metric } from '../src/index.js';
 
 const n = 2000;
 const d = 16;
 const random = mulberry32(5);
-const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const normal = gaussian(random);
 const vectors = Float32Array.from({ length: n * d }, normal);
 const queries = Array.from({ length: 100 }, () => Float32Array.from({ length: d }, normal));
 

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@mle/datasets';
+import { gaussian, mulberry32 } from '@mle/datasets';
 
 /** Documents grouped by query: row i's features are X[i·features … (i + 1)·features), its grade relevance[i]. */
 export interface RankingData {
@@ -43,7 +43,7 @@ export function letorDataset(options: LetorOptions): RankingData {
   if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo)
     throw new RangeError(`letorDataset: documents must be whole numbers 1 ≤ min ≤ max, got [${lo}, ${hi}]`);
   const random = mulberry32(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const normal = gaussian(random);
   const offsets = new Uint32Array(queries + 1);
   for (let q = 0; q < queries; q++) offsets[q + 1] = offsets[q]! + lo + Math.floor(random() * (hi - lo + 1));
   const rows = offsets[queries]!;
