@@ -1,4 +1,5 @@
 import { mulberry32 } from '@mle/datasets';
+import { topK } from './top-k.js';
 
 export type Metric = 'l2' | 'cosine';
 
@@ -370,7 +371,7 @@ export class Hnsw {
 
 /**
  * Exact k nearest neighbours by scanning every vector (the reference HNSW is measured against): one distance per
- * vector, the k best kept by insertion into a sorted list of k (ties to the lower id), no full sort.
+ * vector, the k nearest picked by `topK` on the negated distances (ties to the lower id), no full sort.
  */
 export function exactSearch(
   vectors: Float32Array,
@@ -386,8 +387,7 @@ export function exactSearch(
     for (let d = 0; d < dimension; d++) norm += q[d]! * q[d]!;
     for (let d = 0; d < dimension; d++) q[d]! /= Math.sqrt(norm);
   }
-  const best = new Int32Array(Math.min(k, n)).fill(-1);
-  const worst = new Float64Array(best.length).fill(Number.POSITIVE_INFINITY);
+  const closeness = new Float64Array(n); // −distance, so the nearest score highest
   for (let i = 0; i < n; i++) {
     const base = i * dimension;
     let s = 0;
@@ -405,15 +405,7 @@ export function exactSearch(
         const t = vectors[base + d]! - q[d]!;
         s += t * t;
       }
-    if (!(s < worst[best.length - 1]!)) continue;
-    let p = best.length - 1;
-    while (p > 0 && s < worst[p - 1]!) {
-      worst[p] = worst[p - 1]!;
-      best[p] = best[p - 1]!;
-      p--;
-    }
-    worst[p] = s;
-    best[p] = i;
+    closeness[i] = -s;
   }
-  return best;
+  return topK(closeness, Math.min(k, n));
 }

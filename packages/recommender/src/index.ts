@@ -10,8 +10,9 @@ export {
   leaveLastOut,
   type Split,
 } from './data.js';
-export { evaluateRecommender, type OfflineMetrics, topK } from './evaluate.js';
+export { evaluateRecommender, type OfflineMetrics } from './evaluate.js';
 export { exactSearch, Hnsw, type HnswOptions, type Metric } from './hnsw.js';
 export { countMatrix, interactionMatrices, type SparseCounts } from './matrix.js';
 export { MatrixFactorization, type MatrixFactorizationOptions, rmse } from './mf.js';
 export { ItemKnn, Popularity, type Recommender } from './models.js';
+export { topK } from './top-k.js';
