@@ -13,6 +13,7 @@ export {
   type Conv2dOptions,
   conv2d,
   crossEntropy,
+  embeddingBag,
   maxPool2d,
   mseLoss,
 } from './nn/functional.js';
@@ -47,7 +48,7 @@ export {
 export { Module, Parameter } from './nn/module.js';
 export * from './ops.js';
 export { clipGradNorm, Optimizer } from './optim/optimizer.js';
-export { Adam, type AdamOptions, AdamW, RMSProp, SGD } from './optim/optimizers.js';
+export { Adam, type AdamOptions, AdamW, RMSProp, SGD, SparseAdam } from './optim/optimizers.js';
 export { CosineAnnealingLR, LinearWarmup, LRScheduler, StepLR } from './optim/schedules.js';
 export { loadStateDict, saveStateDict } from './serialize.js';
 export { type BackwardOptions, isGradEnabled, noGrad, Tensor } from './tensor.js';

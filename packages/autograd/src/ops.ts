@@ -295,13 +295,24 @@ export function gather(x: Tensor, indices: NDArray, axis: number): Tensor {
 export function take(x: Tensor, indices: NDArray, axis = 0): Tensor {
   const out = T.take(x.value, indices, axis);
   return Tensor.fromOp('take', out, [x], (g) => {
-    // Each picked slice's gradient is added back at its index: the same scatter-add as gather's, with the
-    // picks laid out along `axis` (g reshaped to [..., picks, ...]) and the index broadcast across the rest.
+    // Each picked slice's gradient is added back at its index: for every position on the axes before `axis` and
+    // every pick, one block of the trailing axes (an embedding row, for axis 0) summed into x's gradient.
     const along = axis < 0 ? axis + x.shape.length : axis;
-    const picks = indices.reshape(-1);
-    const rows = g.reshape([...x.shape.slice(0, along), picks.size, ...x.shape.slice(along + 1)]);
-    const at = picks.reshape(x.shape.map((_, k) => (k === along ? picks.size : 1)));
-    return [scatterAdd(x.shape, x.dtype, at, rows, along)];
+    const picks = indices.toTypedArray();
+    const length = x.shape[along]!;
+    const block = x.shape.slice(along + 1).reduce((n, d) => n * d, 1);
+    const outer = x.shape.slice(0, along).reduce((n, d) => n * d, 1);
+    const grad = T.zeros(x.shape, x.dtype);
+    const into = grad.data;
+    const from = g.toTypedArray();
+    for (let o = 0, at = 0; o < outer; o++) {
+      for (let j = 0; j < picks.length; j++, at += block) {
+        const p = picks[j]!;
+        const base = (o * length + (p < 0 ? p + length : p)) * block;
+        for (let q = 0; q < block; q++) into[base + q]! += from[at + q]!;
+      }
+    }
+    return [grad];
   });
 }
 

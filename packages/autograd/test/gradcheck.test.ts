@@ -8,6 +8,7 @@ import {
   concat,
   crossEntropy,
   Embedding,
+  embeddingBag,
   GELU,
   gather,
   gradcheck,
@@ -104,6 +105,27 @@ describe('gradcheck: every differentiable op (float64, relative error < 1e-6)', 
       'gather (take along axis)',
       () => [(a) => gather(a, T.array([[2], [0], [1]], 'int32'), 1), [leaf([3, 4])]],
     ],
+    [
+      'embeddingBag: weighted sums of rows, a row picked twice, a padded slot',
+      () => [
+        (a) =>
+          embeddingBag(
+            a,
+            T.array(
+              [
+                [1, 1, 0],
+                [3, 2, 0],
+              ],
+              'int32',
+            ),
+            T.array([
+              [0.5, 0.25, 2],
+              [1 / 3, -1, 0],
+            ]),
+          ),
+        [leaf([4, 3])],
+      ],
+    ],
     ['take with repeated indices', () => [(a) => take(a, T.array([1, 0, 1], 'int32'), 0), [leaf([3, 2])]]],
     [
       'take along axis 1 with 2-D and negative indices',
@@ -127,6 +149,30 @@ describe('gradcheck: every differentiable op (float64, relative error < 1e-6)', 
   it.each(cases)('%s', (_name, make) => {
     const [fn, inputs] = make();
     expectPasses(fn, inputs);
+  });
+
+  it('embeddingBag equals take, a weighted product and a sum, and names a bad index', () => {
+    const table = leaf([5, 3]);
+    const indices = T.array(
+      [
+        [4, 0],
+        [2, 2],
+      ],
+      'int32',
+    );
+    const weights = T.array([
+      [0.5, 0.5],
+      [1, 0],
+    ]);
+    const viaTake = take(table, indices, 0)
+      .mul(new Tensor(weights.reshape([2, 2, 1]).astype('float64')))
+      .sum({ axis: 1 });
+    expect(Array.from(embeddingBag(table, indices, weights).value.toTypedArray())).toEqual(
+      Array.from(viaTake.value.toTypedArray()),
+    );
+    expect(() => embeddingBag(table, T.array([[5]], 'int32'), T.array([[1]]))).toThrow(
+      'embeddingBag: index 5 at bag 0 is outside the table',
+    );
   });
 });
 

@@ -10,6 +10,7 @@ import {
   Parameter,
   RMSProp,
   SGD,
+  SparseAdam,
   StepLR,
 } from '../src/index.js';
 
@@ -57,6 +58,47 @@ describe('optimizers: two steps against updates computed by hand', () => {
       [0.9, 0.9 - (0.1 * m2) / Math.sqrt(v2)].map((v) => expect.closeTo(v, 10)),
     );
   });
+  it('SparseAdam: a row with a gradient takes Adam’s step, an untouched row stays as it was, moments and all', () => {
+    const table = new Parameter(
+      T.array([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]),
+    );
+    const adam = new Parameter(T.array([[1, 1]]));
+    const sparse = new SparseAdam([table], { lr: 0.1, eps: 0 });
+    const dense = new Adam([adam], { lr: 0.1, eps: 0 });
+    for (const g of [
+      [0.2, -0.2],
+      [0.4, 0.1],
+    ]) {
+      table.grad = T.array([g, [0, 0], [0, 0]]);
+      adam.grad = T.array([g]);
+      sparse.step();
+      dense.step();
+    }
+    const rows = table.value.toArray() as number[][];
+    expect(rows[0]).toEqual((adam.value.toArray() as number[][])[0]!.map((v) => expect.closeTo(v, 6)));
+    expect(rows.slice(1)).toEqual([
+      [2, 2],
+      [3, 3],
+    ]);
+    // The third step touches row 1 for the first time: Adam's first step there, lr·sign(g), bias-corrected at step 3.
+    table.grad = T.array([
+      [0, 0],
+      [0.3, -0.3],
+      [0, 0],
+    ]);
+    sparse.step();
+    const c1 = 1 - 0.9 ** 3;
+    const c2 = 1 - 0.999 ** 3;
+    const first = (0.1 * (0.1 * 0.3)) / c1 / Math.sqrt((0.001 * 0.09) / c2);
+    expect((table.value.toArray() as number[][])[1]).toEqual(
+      [2 - first, 2 + first].map((v) => expect.closeTo(v, 6)),
+    );
+  });
+
   it('AdamW decays the weights directly, Adam adds the decay to the gradient', () => {
     // AdamW step 1: θ = 1 − 0.1·0.5·1 = 0.95, then − 0.1·sign(g) = 0.85
     expect(run((p) => new AdamW(p, { lr: 0.1, weightDecay: 0.5, eps: 0 }), [0.2])[0]).toBeCloseTo(0.85, 12);

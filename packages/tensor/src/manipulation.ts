@@ -79,14 +79,24 @@ export function split(a: NDArray, sections: number | readonly number[], axis = 0
 export function take(a: NDArray, indices: NDArray | readonly number[], axis = 0): NDArray {
   const along = normalizeAxis('take', axis, a.rank);
   const idx = indexArray('take', indices, a.shape[along]!, along);
-  const parts = Array.from(idx.toTypedArray(), (i) =>
-    a.slice(...a.shape.map((_, k) => (k === along ? i : null))),
-  );
   const inner = a.shape.slice(along + 1);
   const outer = a.shape.slice(0, along);
-  if (parts.length === 0)
-    return new NDArray(allocate(a.dtype, 0), [...outer, ...idx.shape, ...inner], { dtype: a.dtype });
-  return stack(parts, along).reshape([...outer, ...idx.shape, ...inner]);
+  // One block copy per (outer position, pick) from a row-major copy of a: an embedding lookup of thousands of
+  // rows is a loop of short copies, not one slice-and-stack per pick.
+  const source = a.contiguous();
+  const picks = idx.toTypedArray();
+  const block = sizeOf(inner);
+  const length = a.shape[along]!;
+  const outerSize = sizeOf(outer);
+  const out = allocate(a.dtype, outerSize * picks.length * block);
+  const data = source.data;
+  for (let o = 0, at = 0; o < outerSize; o++) {
+    for (let j = 0; j < picks.length; j++, at += block) {
+      const from = source.offset + (o * length + picks[j]!) * block;
+      for (let q = 0; q < block; q++) out[at + q] = data[from + q]!;
+    }
+  }
+  return new NDArray(out, [...outer, ...idx.shape, ...inner], { dtype: a.dtype });
 }
 
 /**

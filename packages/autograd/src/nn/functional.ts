@@ -235,15 +235,80 @@ export function crossEntropy(logits: Tensor, targets: NDArray | readonly number[
     throw new RangeError(`crossEntropy: logits must be [N, C], got ${shapeText(logits.shape)}`);
   const [N, C] = logits.shape as [number, number];
   const labels = labelsOf('crossEntropy', targets, N, C);
-  const lse = T.logsumexp(logits.value, { axis: 1 });
+  // Row by row: the log-sum-exp (shifted by the row's max), kept for the backward pass, where the softmax is
+  // exp(z − lse) — one pass of exponentials each way.
   const z = logits.value.contiguous();
+  const data = z.data;
+  const lse = new Float64Array(N);
   let total = 0;
-  for (let i = 0; i < N; i++) total += lse.data[i]! - z.data[z.offset + i * C + labels[i]!]!;
+  for (let i = 0; i < N; i++) {
+    const row = z.offset + i * C;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < C; c++) if (data[row + c]! > max) max = data[row + c]!;
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(data[row + c]! - max);
+    lse[i] = max + Math.log(sum);
+    total += lse[i]! - data[row + labels[i]!]!;
+  }
   const out = T.full([], total / N, logits.dtype);
   return Tensor.fromOp('crossEntropy', out, [logits], (g) => {
-    const grad = T.softmax(logits.value, 1);
-    for (let i = 0; i < N; i++) grad.data[i * C + labels[i]!]! -= 1;
-    return [T.mul(grad, g.item() / N)];
+    const scale = g.item() / N;
+    const grad = T.zeros([N, C], logits.dtype);
+    const into = grad.data;
+    for (let i = 0; i < N; i++) {
+      const row = z.offset + i * C;
+      for (let c = 0; c < C; c++) into[i * C + c] = Math.exp(data[row + c]! - lse[i]!) * scale;
+      into[i * C + labels[i]!]! -= scale;
+    }
+    return [grad];
+  });
+}
+
+/**
+ * PyTorch's EmbeddingBag with per-sample weights: out[b] = Σₕ weights[b, h] · table[indices[b, h]], one weighted
+ * sum of table rows per bag ([B, H] indices → [B, D]), without forming the [B, H, D] lookup a take and a sum would.
+ * Weights of 1/count give the bag's mean, and a weight of 0 pads a short bag. The gradient flows to the table
+ * (scattered back to the picked rows); the weights are constants.
+ */
+export function embeddingBag(table: Tensor, indices: NDArray, weights: NDArray): Tensor {
+  if (table.shape.length !== 2)
+    throw new RangeError(`embeddingBag: table must be [N, D], got ${shapeText(table.shape)}`);
+  if (indices.rank !== 2 || weights.shape.join() !== indices.shape.join())
+    throw new RangeError(
+      `embeddingBag: indices must be [B, H] and weights the same shape, got ${shapeText(indices.shape)} and ${shapeText(weights.shape)}`,
+    );
+  if (indices.dtype !== 'int32')
+    throw new TypeError(`embeddingBag: indices must be int32, got ${indices.dtype}`);
+  const [N, D] = table.shape as [number, number];
+  const [B, H] = indices.shape as [number, number];
+  const idx = indices.toTypedArray();
+  const w = weights.toTypedArray();
+  for (let k = 0; k < idx.length; k++)
+    if (idx[k]! < 0 || idx[k]! >= N)
+      throw new RangeError(
+        `embeddingBag: index ${idx[k]} at bag ${Math.floor(k / H)} is outside the table's ${N} rows`,
+      );
+  const rows = table.value.contiguous();
+  const data = rows.data;
+  const out = T.zeros([B, D], table.dtype);
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < H; h++) {
+      const weight = w[b * H + h]!;
+      if (weight === 0) continue;
+      const from = rows.offset + idx[b * H + h]! * D;
+      for (let d = 0; d < D; d++) out.data[b * D + d]! += weight * data[from + d]!;
+    }
+  return Tensor.fromOp('embeddingBag', out, [table], (g) => {
+    const grad = T.zeros([N, D], table.dtype);
+    const gv = g.toTypedArray();
+    for (let b = 0; b < B; b++)
+      for (let h = 0; h < H; h++) {
+        const weight = w[b * H + h]!;
+        if (weight === 0) continue;
+        const to = idx[b * H + h]! * D;
+        for (let d = 0; d < D; d++) grad.data[to + d]! += weight * gv[b * D + d]!;
+      }
+    return [grad];
   });
 }
 

@@ -36,7 +36,7 @@ export abstract class Optimizer {
       this.steps.set(p, step);
       const value = p.value.data;
       const grad = p.grad.contiguous().toTypedArray();
-      this.update(value, grad, (name) => this.buffer(p, name, value.length), step);
+      this.update(value, grad, (name) => this.buffer(p, name, value.length), step, p.shape);
     }
   }
 
@@ -97,6 +97,7 @@ export abstract class Optimizer {
     grad: TypedArray,
     buffer: (name: string) => Float64Array,
     step: number,
+    shape: readonly number[],
   ): void;
 
   private buffer(p: Parameter, name: string, length: number): Float64Array {

@@ -97,6 +97,52 @@ export class Adam extends Optimizer {
   }
 }
 
+/**
+ * Adam that updates only the rows (slices along the first axis) whose gradient is not all zero, as PyTorch's
+ * SparseAdam and TensorFlow's LazyAdam do: for an embedding table, where a batch touches a few rows of many, a step
+ * costs the touched rows, not the table. An untouched row's moments do not decay that step, so it is not the same
+ * trajectory as Adam; the bias correction counts every step. Parameters of rank 0 or 1 are one row.
+ */
+export class SparseAdam extends Optimizer {
+  constructor(
+    params: Iterable<Parameter>,
+    readonly options: Omit<AdamOptions, 'weightDecay'>,
+  ) {
+    super(params, options.lr);
+  }
+
+  protected update(
+    value: TypedArray,
+    grad: TypedArray,
+    buffer: (name: string) => Float64Array,
+    step: number,
+    shape: readonly number[],
+  ): void {
+    const { betas = [0.9, 0.999], eps = 1e-8 } = this.options;
+    const [b1, b2] = betas;
+    const m = buffer('m');
+    const v = buffer('v');
+    const c1 = 1 - b1 ** step;
+    const c2 = 1 - b2 ** step;
+    const width = shape.length > 1 ? value.length / shape[0]! : value.length;
+    for (let row = 0; row < value.length; row += width) {
+      let touched = false;
+      for (let i = row; i < row + width; i++)
+        if (grad[i] !== 0) {
+          touched = true;
+          break;
+        }
+      if (!touched) continue;
+      for (let i = row; i < row + width; i++) {
+        const g = grad[i]!;
+        m[i] = b1 * m[i]! + (1 - b1) * g;
+        v[i] = b2 * v[i]! + (1 - b2) * g * g;
+        value[i] = value[i]! - (this.lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
+      }
+    }
+  }
+}
+
 /** AdamW (Loshchilov & Hutter, 2019): Adam with weight decay applied to the weights, not added to the gradient. */
 export class AdamW extends Adam {
   constructor(params: Iterable<Parameter>, options: AdamOptions) {
