@@ -39,13 +39,21 @@ export function trainLambdaMart(
   params: Partial<BoostingParams> = {},
   truncation?: number,
 ): Ranker & { model: NewtonBoosting } {
+  // The loss recorded after a round and the next round's derivatives are taken at the same scores: the λs are
+  // computed once for both, and reused only if the scores are unchanged.
+  let cached: { at: Float64Array; lambdas: ReturnType<typeof pairwiseLambdas> } | undefined;
+  const lambdasAt = (F: Float64Array) => {
+    if (!cached || cached.at.length !== F.length || cached.at.some((v, i) => v !== F[i]))
+      cached = { at: F.slice(), lambdas: pairwiseLambdas(train, F, 'lambdarank', { truncation }) };
+    return cached.lambdas;
+  };
   const model = new NewtonBoosting({ ...TREES, ...params }).fit(features(train), {
     derivatives(F, gradient, hessian) {
-      const l = pairwiseLambdas(train, F, 'lambdarank', { truncation });
+      const l = lambdasAt(F);
       gradient.set(l.gradient);
       hessian.set(l.hessian);
     },
-    loss: (F) => pairwiseLambdas(train, F, 'lambdarank', { truncation }).cost / (train.offsets.length - 1),
+    loss: (F) => lambdasAt(F).cost / (train.offsets.length - 1),
   });
   return { name: 'LambdaMART', model, score: (data) => model.predict(features(data)) };
 }
