@@ -2,6 +2,7 @@ import { mulberry32 } from '@mle/datasets';
 import type { InteractionLog } from './data.js';
 import { interactionMatrices, type SparseCounts } from './matrix.js';
 import { Popularity, type Recommender } from './models.js';
+import { DotScorer } from './scoring.js';
 
 export interface AlsOptions {
   factors?: number;
@@ -99,8 +100,10 @@ export class ImplicitAls implements Recommender {
   readonly itemFactors: Float64Array;
   /** The objective after each iteration. */
   readonly losses: number[] = [];
-  private readonly byUser: SparseCounts;
-  private readonly fallback: Popularity;
+  private byUser: SparseCounts;
+  private fallback: Popularity;
+  private readonly solve: { alpha: number; regularization: number; cgSteps: number };
+  private readonly scorer: DotScorer;
 
   constructor(train: InteractionLog, options: AlsOptions = {}) {
     const {
@@ -117,6 +120,7 @@ export class ImplicitAls implements Recommender {
       throw new RangeError(`ImplicitAls: regularization must be ≥ 0, got ${regularization}`);
     if (!(alpha >= 0)) throw new RangeError(`ImplicitAls: alpha must be ≥ 0, got ${alpha}`);
     this.factors = factors;
+    this.solve = { alpha, regularization, cgSteps };
     const { byUser, byItem } = interactionMatrices(train);
     this.byUser = byUser;
     this.fallback = new Popularity(train);
@@ -149,6 +153,36 @@ export class ImplicitAls implements Recommender {
       this.losses.push(loss);
       options.onIteration?.(it, loss);
     }
+    this.scorer = new DotScorer(this.itemFactors, train.items, factors);
+  }
+
+  /**
+   * Serve from the histories in `log` (newer than the training log, say) without retraining: the item factors stay,
+   * and each user's factors are re-solved against them from their new history ("folding in"), warm-started from the
+   * trained value.
+   */
+  serve(log: InteractionLog): this {
+    const f = this.factors;
+    const { alpha, regularization, cgSteps } = this.solve;
+    this.byUser = interactionMatrices(log).byUser;
+    this.fallback = new Popularity(log);
+    const YtY = gram(this.itemFactors, this.byUser.cols, f);
+    for (let u = 0; u < this.byUser.rows; u++) {
+      const from = this.byUser.offsets[u]!;
+      const to = this.byUser.offsets[u + 1]!;
+      alsSolveRow(
+        YtY,
+        this.itemFactors,
+        f,
+        this.byUser.indices.subarray(from, to),
+        this.byUser.counts.subarray(from, to),
+        alpha,
+        regularization,
+        this.userFactors.subarray(u * f, (u + 1) * f),
+        cgSteps,
+      );
+    }
+    return this;
   }
 
   /** The objective: Σ_u xᵤᵀ(YᵀY)xᵤ covers every pair as if unobserved; the observed pairs are then corrected. */
@@ -179,16 +213,16 @@ export class ImplicitAls implements Recommender {
   }
 
   scores(user: number): Float64Array {
-    if (user >= this.byUser.rows || this.byUser.offsets[user] === this.byUser.offsets[user + 1])
-      return this.fallback.scores();
-    const f = this.factors;
-    const out = new Float64Array(this.byUser.cols);
-    const x = this.userFactors.subarray(user * f, (user + 1) * f);
-    for (let i = 0; i < out.length; i++) {
-      let s = 0;
-      for (let a = 0; a < f; a++) s += x[a]! * this.itemFactors[i * f + a]!;
-      out[i] = s;
-    }
-    return out;
+    return this.scoresMany([user])[0]!;
+  }
+
+  /** xᵤ · yᵢ for every item, as one matrix product for the batch (float32); the popularity list for a user with no history. */
+  scoresMany(users: readonly number[]): Float64Array[] {
+    const known = (u: number) =>
+      u < this.byUser.rows && this.byUser.offsets[u] !== this.byUser.offsets[u + 1];
+    const rows = users.filter(known);
+    const scored = rows.length > 0 ? this.scorer.score(this.userFactors, rows) : [];
+    let next = 0;
+    return users.map((u) => (known(u) ? scored[next++]! : this.fallback.scores()));
   }
 }

@@ -9,6 +9,8 @@ export interface InteractionLog {
   time: Float64Array;
   /** The star rating (1–5) the user gave, where the log has ratings (explicit feedback). */
   rating?: Uint8Array;
+  /** When each item entered the catalogue (seconds from the log's start; 0 for the items there from the start). */
+  released?: Float64Array;
 }
 
 export interface GeneratorOptions {
@@ -23,24 +25,42 @@ export interface GeneratorOptions {
   taste?: number;
   /** Days the log spans. Default 180. */
   days?: number;
+  /** The share of items released during the log (uniformly over it) rather than there from the start. Default 0.3. */
+  newItems?: number;
+  /** The pull of a new item: added to the value of a just-released item, fading as e^(−age / 14 days). Default 2. */
+  freshness?: number;
   seed?: number;
 }
 
-/** Indices 0…n−1 drawn with probability ∝ 1 / (i + 1)^exponent, by binary search on the cumulative weights. */
-function zipfSampler(n: number, exponent: number, random: () => number): () => number {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) cumulative[i] = total += 1 / (i + 1) ** exponent;
+const FRESHNESS_DAYS = 14;
+
+/**
+ * Indices 0…n−1 drawn with probability ∝ 1 / (i + 1)^exponent in O(1) per draw by Vose's alias method: n columns of
+ * equal mass, column i holding index i with probability prob[i] and its alias otherwise; one uniform picks the
+ * column (its integer part) and the side (its fraction).
+ */
+export function zipfSampler(n: number, exponent: number, random: () => number): () => number {
+  const weight = Float64Array.from({ length: n }, (_, i) => 1 / (i + 1) ** exponent);
+  const total = weight.reduce((s, w) => s + w, 0);
+  const prob = Float64Array.from(weight, (w) => (w * n) / total);
+  const alias = new Int32Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  prob.forEach((p, i) => {
+    (p < 1 ? small : large).push(i);
+  });
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop()!;
+    const l = large.pop()!;
+    alias[s] = l;
+    prob[l] = prob[l]! + prob[s]! - 1;
+    (prob[l]! < 1 ? small : large).push(l);
+  }
+  for (const i of [...small, ...large]) prob[i] = 1; // what rounding left: full columns
   return () => {
-    const target = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cumulative[mid]! < target) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const u = random() * n;
+    const column = Math.floor(u);
+    return u - column < prob[column]! ? column : alias[column]!;
   };
 }
 
@@ -49,9 +69,11 @@ function zipfSampler(n: number, exponent: number, random: () => number): () => n
  * (standard normal / √factors), user activity and item popularity follow power laws (ids in order of expected
  * activity and popularity: 0 is the busiest user and the most popular item), and each interaction is a choice: the
  * user is drawn by activity, `candidates` items are drawn by popularity, and the user takes the one maximising
- * taste · (user · item) + Gumbel noise — so popularity decides what is seen and taste what is chosen. Timestamps are
- * uniform over `days`. Repeats (a user taking an item again) happen, as in real logs. Each interaction also
- * carries a rating, 1–5: round(1.5 + 8·(user · item) + noise), for explicit-feedback models.
+ * taste · (user · item) + freshness · e^(−age / 14 days) + Gumbel noise — so popularity decides what is seen, taste
+ * what is chosen, and a new item gets a pull that fades over a fortnight. A share `newItems` of the catalogue is
+ * released during the log (at a uniform time; the rest, the back catalogue, is there from the start and has no
+ * pull), and an item is only drawn once released. Timestamps are uniform over `days`. Repeats (a user taking an item again) happen, as in real logs. Each
+ * interaction also carries a rating, 1–5: round(1.5 + 8·(user · item) + noise), for explicit-feedback models.
  */
 export function generateInteractions(options: GeneratorOptions = {}): InteractionLog {
   const {
@@ -62,16 +84,27 @@ export function generateInteractions(options: GeneratorOptions = {}): Interactio
     candidates = 24,
     taste = 10,
     days = 180,
+    newItems = 0.3,
+    freshness = 2,
     seed = 1,
   } = options;
   for (const [name, v] of Object.entries({ users, items, interactions, factors, candidates }))
     if (!Number.isSafeInteger(v) || v < 1)
       throw new RangeError(`generateInteractions: ${name} must be a whole number ≥ 1, got ${v}`);
+  if (!(newItems >= 0 && newItems < 1))
+    throw new RangeError(`generateInteractions: newItems must be in [0, 1), got ${newItems}`);
+  if (!(days > 0 && Number.isFinite(days)))
+    throw new RangeError(`generateInteractions: days must be a positive number, got ${days}`);
   const random = mulberry32(seed);
   const normal = gaussian(random);
   const scale = 1 / Math.sqrt(factors);
   const P = Float64Array.from({ length: users * factors }, () => normal() * scale);
   const Q = Float64Array.from({ length: items * factors }, () => normal() * scale);
+  const span = days * 86_400;
+  // Item 0, the most popular, is always there from the start, so a draw at time 0 has something to find.
+  const released = Float64Array.from({ length: items }, (_, i) =>
+    i > 0 && random() < newItems ? random() * span : 0,
+  );
   const drawUser = zipfSampler(users, 0.8, random);
   const drawItem = zipfSampler(items, 1.0, random);
   const user = new Uint32Array(interactions);
@@ -82,14 +115,19 @@ export function generateInteractions(options: GeneratorOptions = {}): Interactio
   const ratingNoise = gaussian(mulberry32((seed ^ 0x5bd1e995) >>> 0));
   for (let e = 0; e < interactions; e++) {
     const u = drawUser();
+    const t = random() * span;
     let best = 0;
     let bestValue = Number.NEGATIVE_INFINITY;
     let bestDot = 0;
     for (let c = 0; c < candidates; c++) {
-      const i = drawItem();
+      let i = drawItem();
+      while (released[i]! > t) i = drawItem(); // not out yet: draw again
       let dot = 0;
       for (let f = 0; f < factors; f++) dot += P[u * factors + f]! * Q[i * factors + f]!;
-      const value = taste * dot - Math.log(-Math.log(1 - random() + 1e-300)); // + Gumbel(0, 1)
+      // A new item's pull; the back catalogue (released at 0) has none.
+      const pull =
+        released[i]! > 0 ? freshness * Math.exp(-(t - released[i]!) / (FRESHNESS_DAYS * 86_400)) : 0;
+      const value = taste * dot + pull - Math.log(-Math.log(1 - random() + 1e-300)); // + Gumbel(0, 1)
       if (value > bestValue) {
         bestValue = value;
         best = i;
@@ -98,10 +136,10 @@ export function generateInteractions(options: GeneratorOptions = {}): Interactio
     }
     user[e] = u;
     item[e] = best;
-    time[e] = random() * days * 86_400;
+    time[e] = t;
     rating[e] = Math.min(5, Math.max(1, Math.round(1.5 + 8 * bestDot + 0.6 * ratingNoise())));
   }
-  return { users, items, user, item, time, rating };
+  return { users, items, user, item, time, rating, released };
 }
 
 /** One held-out interaction per test user. */
@@ -110,6 +148,8 @@ export interface Split {
   /** Users with a held-out item, and that item. */
   testUsers: Uint32Array;
   testItems: Uint32Array;
+  /** When each test user took their held-out item: the time of the request a recommender answers. */
+  testTimes: Float64Array;
   /** The held-out interactions' ratings, where the log has ratings. */
   testRatings?: Uint8Array;
 }
@@ -129,6 +169,7 @@ export function leaveLastOut(log: InteractionLog): Split {
   const keep = new Uint8Array(n);
   const testUsers: number[] = [];
   const testItems: number[] = [];
+  const testTimes: number[] = [];
   const testRatings: number[] = [];
   for (let start = 0; start < n; ) {
     const u = log.user[order[start]!]!;
@@ -148,6 +189,7 @@ export function leaveLastOut(log: InteractionLog): Split {
       for (let p = start; p < heldOut; p++) keep[order[p]!] = 1;
       testUsers.push(u);
       testItems.push(log.item[order[heldOut]!]!);
+      testTimes.push(log.time[order[heldOut]!]!);
       if (log.rating) testRatings.push(log.rating[order[heldOut]!]!);
     } else for (let p = start; p < end; p++) keep[order[p]!] = 1;
     start = end;
@@ -160,6 +202,7 @@ export function leaveLastOut(log: InteractionLog): Split {
     item: new Uint32Array(rows),
     time: new Float64Array(rows),
     rating: log.rating ? new Uint8Array(rows) : undefined,
+    released: log.released,
   };
   for (let e = 0, r = 0; e < n; e++) {
     if (!keep[e]) continue;
@@ -172,6 +215,7 @@ export function leaveLastOut(log: InteractionLog): Split {
     train,
     testUsers: Uint32Array.from(testUsers),
     testItems: Uint32Array.from(testItems),
+    testTimes: Float64Array.from(testTimes),
     testRatings: log.rating ? Uint8Array.from(testRatings) : undefined,
   };
 }

@@ -10,9 +10,26 @@ export {
   leaveLastOut,
   type Split,
 } from './data.js';
-export { evaluateRecommender, type OfflineMetrics } from './evaluate.js';
+export {
+  type EvaluateOptions,
+  evaluateLists,
+  evaluateRecommender,
+  type OfflineMetrics,
+  requestContext,
+} from './evaluate.js';
 export { exactSearch, Hnsw, type HnswOptions, type Metric } from './hnsw.js';
 export { countMatrix, interactionMatrices, type SparseCounts } from './matrix.js';
 export { MatrixFactorization, type MatrixFactorizationOptions, rmse } from './mf.js';
 export { ItemKnn, Popularity, type Recommender } from './models.js';
+export {
+  type CandidateModelOptions,
+  type CandidateModels,
+  type Candidates,
+  evaluateStages,
+  fitCandidateModels,
+  RANKER_FEATURES,
+  type TwoStageOptions,
+  TwoStageRecommender,
+} from './system.js';
 export { topK } from './top-k.js';
+export { TwoTower, type TwoTowerOptions, type UserSequences, userSequences } from './two-tower.js';

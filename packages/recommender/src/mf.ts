@@ -52,6 +52,11 @@ export class MatrixFactorization implements Recommender {
     const f = factors;
     const P = this.userFactors;
     const Q = this.itemFactors;
+    const bu = this.userBias;
+    const bi = this.itemBias;
+    const mean = this.mean;
+    const users = train.user;
+    const items = train.item;
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let e = n - 1; e > 0; e--) {
         const j = Math.floor(random() * (e + 1));
@@ -62,19 +67,21 @@ export class MatrixFactorization implements Recommender {
       let squared = 0;
       for (let p = 0; p < n; p++) {
         const e = order[p]!;
-        const u = train.user[e]!;
-        const i = train.item[e]!;
+        const u = users[e]!;
+        const i = items[e]!;
+        const pu = u * f;
+        const qi = i * f;
         let dot = 0;
-        for (let k = 0; k < f; k++) dot += P[u * f + k]! * Q[i * f + k]!;
-        const err = ratings[e]! - (this.mean + this.userBias[u]! + this.itemBias[i]! + dot);
+        for (let k = 0; k < f; k++) dot += P[pu + k]! * Q[qi + k]!;
+        const err = ratings[e]! - (mean + bu[u]! + bi[i]! + dot);
         squared += err * err;
-        this.userBias[u]! += learningRate * (err - regularization * this.userBias[u]!);
-        this.itemBias[i]! += learningRate * (err - regularization * this.itemBias[i]!);
+        bu[u]! += learningRate * (err - regularization * bu[u]!);
+        bi[i]! += learningRate * (err - regularization * bi[i]!);
         for (let k = 0; k < f; k++) {
-          const pu = P[u * f + k]!;
-          const qi = Q[i * f + k]!;
-          P[u * f + k] = pu + learningRate * (err * qi - regularization * pu);
-          Q[i * f + k] = qi + learningRate * (err * pu - regularization * qi);
+          const a = P[pu + k]!;
+          const b = Q[qi + k]!;
+          P[pu + k] = a + learningRate * (err * b - regularization * a);
+          Q[qi + k] = b + learningRate * (err * a - regularization * b);
         }
       }
       this.trainRmse.push(Math.sqrt(squared / n));

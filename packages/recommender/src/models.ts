@@ -6,6 +6,8 @@ export interface Recommender {
   readonly name: string;
   /** A score per item for this user (higher first). A user the model never saw gets the popularity fallback. */
   scores(user: number): Float64Array;
+  /** The same for many users at once, where the model has a faster way than one at a time. */
+  scoresMany?(users: readonly number[]): Float64Array[];
 }
 
 /** Items by how often they were taken in training: the baseline, and the fallback for users never seen. */
@@ -34,8 +36,8 @@ export class ItemKnn implements Recommender {
   /** Item i's neighbours are neighbour[i·k … (i+1)·k) with similarities similarity[…] (−1 past the end). */
   readonly neighbour: Int32Array;
   readonly similarity: Float64Array;
-  private readonly byUser: SparseCounts;
-  private readonly fallback: Popularity;
+  private byUser: SparseCounts;
+  private fallback: Popularity;
 
   constructor(
     train: InteractionLog,
@@ -86,6 +88,13 @@ export class ItemKnn implements Recommender {
       for (const j of touched) together[j] = 0;
       touched.length = 0;
     }
+  }
+
+  /** Serve from the histories in `log` (newer than the training log, say): the neighbours stay as trained. */
+  serve(log: InteractionLog): this {
+    this.byUser = interactionMatrices(log).byUser;
+    this.fallback = new Popularity(log);
+    return this;
   }
 
   scores(user: number): Float64Array {

@@ -141,8 +141,8 @@ describe('offline metrics', () => {
     const model = { name: 'fixed', scores: () => scores };
     const metrics = evaluateRecommender(
       model,
-      { train, testUsers: Uint32Array.of(0), testItems: Uint32Array.of(2) },
-      3,
+      { train, testUsers: Uint32Array.of(0), testItems: Uint32Array.of(2), testTimes: Float64Array.of(1) },
+      { k: 3 },
     );
     const unseen = [1, 2, 3];
     const reference = ndcgAtK(
@@ -153,5 +153,18 @@ describe('offline metrics', () => {
     expect(metrics.ndcg).toBeCloseTo(reference, 15);
     expect(metrics.ndcg).toBeCloseTo(1 / Math.log2(4), 15); // third place among the unseen
     expect(metrics.recall).toBe(1);
+    // Item 3 released after the request: it drops out, and the held-out item moves up to second.
+    const later = evaluateRecommender(
+      model,
+      {
+        train: { ...train, released: Float64Array.of(0, 0, 0, 5) },
+        testUsers: Uint32Array.of(0),
+        testItems: Uint32Array.of(2),
+        testTimes: Float64Array.of(1),
+      },
+      { k: 3 },
+    );
+    expect(later.ndcg).toBeCloseTo(1 / Math.log2(3), 15);
+    expect(scores[3]).toBe(0.9); // the model's own array is not written to
   });
 });
