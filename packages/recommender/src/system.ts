@@ -158,8 +158,8 @@ class History {
  * and item-kNN over the user's history — merged; a LambdaMART ranker (@mle/ranking) over user, item and cross
  * features computed as of the request's time; and a re-ranking pass that trades a little relevance for diversity
  * (maximal marginal relevance, Carbonell & Goldstein 1998) and freshness. Every list leaves out what the user has
- * seen and what is not yet released at the request. A user with no history gets the last week's most popular
- * items (cold start).
+ * seen and what is not yet released at the request. A user with no history (cold start) gets the serving log's 100
+ * most taken items of its last week as candidates, ranked on what the ranker knows of the items.
  */
 export class TwoStageRecommender {
   readonly perSource: number;

@@ -223,12 +223,21 @@ describe('the two-stage system', () => {
     expect(stages.ranked.recall).toBeGreaterThan(stages.retrieved.recall);
     expect(stages.ranked.recall).toBeGreaterThan(knn.recall);
     expect(stages.candidateRecall).toBeGreaterThanOrEqual(stages.ranked.recallDeep!);
-    const stranger = system.recommend(
-      log.users + 5,
-      log.time.reduce((a, b) => Math.max(a, b)),
-      5,
+    // Cold start: the candidates are the serving log's 100 most taken items of its last week, ranked on what the
+    // ranker knows of the items.
+    const end = split.train.time.reduce((a, b) => Math.max(a, b));
+    const recent = new Float64Array(log.items);
+    split.train.item.forEach((i, e) => {
+      if (split.train.time[e]! >= end - 7 * DAY) recent[i]!++;
+    });
+    const top100 = new Set(
+      Array.from(recent.keys())
+        .sort((a, b) => recent[b]! - recent[a]! || a - b)
+        .slice(0, 100),
     );
+    const stranger = system.recommend(log.users + 5, end, 5);
     expect(stranger.length).toBe(5);
+    for (const i of stranger) expect(top100.has(i)).toBe(true);
     system.serve(inner.train);
   });
 });
