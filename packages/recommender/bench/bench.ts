@@ -209,12 +209,12 @@ if (!json && !quick) {
       { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
     );
   const chart = await lineChartSvg({
-    title: 'Retrieval: recall@10 against queries per second (efSearch 16…512)',
+    title: `Retrieval: recall@10 against queries per second, ours and hnswlib-node ${HNSWLIB_VERSION} (efSearch 16…512)`,
     x: { label: 'recall@10' },
     y: { label: 'queries per second', log: true },
     series: sets.flatMap(({ prefix, name }) =>
       ['hnsw', 'hnswlib-node'].map((impl) => ({
-        name: `${impl === 'hnsw' ? 'ours' : `hnswlib-node ${HNSWLIB_VERSION}`}, ${name} vectors`,
+        name: `${impl === 'hnsw' ? 'ours' : 'hnswlib'} · ${name}`,
         points: EFS.map((ef) => ({
           x: resultValue(results, `${prefix}ef${ef}`, impl, 'recall_at_10'),
           y: resultValue(results, `${prefix}ef${ef}`, impl, 'queries_per_s'),

@@ -1,6 +1,6 @@
 import { mulberry32 } from '@mle/datasets';
 import type { InteractionLog } from './data.js';
-import { interactionMatrices, type SparseCounts } from './matrix.js';
+import { interactionMatrices, type SparseCounts, userMatrix } from './matrix.js';
 import { Popularity, type Recommender } from './models.js';
 import { DotScorer } from './scoring.js';
 
@@ -164,7 +164,7 @@ export class ImplicitAls implements Recommender {
   serve(log: InteractionLog): this {
     const f = this.factors;
     const { alpha, regularization, cgSteps } = this.solve;
-    this.byUser = interactionMatrices(log).byUser;
+    this.byUser = userMatrix(log);
     this.fallback = new Popularity(log);
     const YtY = gram(this.itemFactors, this.byUser.cols, f);
     for (let u = 0; u < this.byUser.rows; u++) {

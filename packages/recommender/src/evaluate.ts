@@ -1,5 +1,5 @@
 import type { Split } from './data.js';
-import { interactionMatrices } from './matrix.js';
+import { userMatrix } from './matrix.js';
 import type { Recommender } from './models.js';
 import { topK } from './top-k.js';
 
@@ -36,7 +36,7 @@ export function requestContext(split: Split): {
   seen: (t: number) => Uint32Array;
   unreleased: (t: number) => number[];
 } {
-  const { byUser } = interactionMatrices(split.train);
+  const byUser = userMatrix(split.train);
   const released = split.train.released;
   const byRelease = released
     ? Array.from(released.keys())

@@ -18,7 +18,7 @@ export {
   requestContext,
 } from './evaluate.js';
 export { exactSearch, Hnsw, type HnswOptions, type Metric } from './hnsw.js';
-export { countMatrix, interactionMatrices, type SparseCounts } from './matrix.js';
+export { countMatrix, interactionMatrices, type SparseCounts, userMatrix } from './matrix.js';
 export { MatrixFactorization, type MatrixFactorizationOptions, rmse } from './mf.js';
 export { ItemKnn, Popularity, type Recommender } from './models.js';
 export {

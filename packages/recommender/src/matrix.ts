@@ -49,10 +49,15 @@ export function countMatrix(
   return { rows, cols, offsets, indices: Uint32Array.from(indices), counts: Float64Array.from(counts) };
 }
 
+/** The user × item count matrix of a log. */
+export function userMatrix(log: InteractionLog): SparseCounts {
+  return countMatrix(log.users, log.items, log.user, log.item);
+}
+
 /** The user × item count matrix of a log, and its transpose (item × user). */
 export function interactionMatrices(log: InteractionLog): { byUser: SparseCounts; byItem: SparseCounts } {
   return {
-    byUser: countMatrix(log.users, log.items, log.user, log.item),
+    byUser: userMatrix(log),
     byItem: countMatrix(log.items, log.users, log.item, log.user),
   };
 }

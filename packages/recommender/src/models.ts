@@ -1,5 +1,5 @@
 import type { InteractionLog } from './data.js';
-import { interactionMatrices, type SparseCounts } from './matrix.js';
+import { type SparseCounts, userMatrix } from './matrix.js';
 
 /** A model that scores every item for a user; recommending is taking the top k unseen. */
 export interface Recommender {
@@ -44,7 +44,7 @@ export class ItemKnn implements Recommender {
     readonly k = 50,
     readonly maxHistory = 200,
   ) {
-    const { byUser } = interactionMatrices(train);
+    const byUser = userMatrix(train);
     this.byUser = byUser;
     this.fallback = new Popularity(train);
     const items = train.items;
@@ -92,7 +92,7 @@ export class ItemKnn implements Recommender {
 
   /** Serve from the histories in `log` (newer than the training log, say): the neighbours stay as trained. */
   serve(log: InteractionLog): this {
-    this.byUser = interactionMatrices(log).byUser;
+    this.byUser = userMatrix(log);
     this.fallback = new Popularity(log);
     return this;
   }

@@ -4,7 +4,7 @@ import { ImplicitAls } from './als.js';
 import type { InteractionLog, Split } from './data.js';
 import { type EvaluateOptions, evaluateLists, type OfflineMetrics } from './evaluate.js';
 import { Hnsw } from './hnsw.js';
-import { interactionMatrices, type SparseCounts } from './matrix.js';
+import { type SparseCounts, userMatrix } from './matrix.js';
 import { ItemKnn } from './models.js';
 import { topK } from './top-k.js';
 import { TwoTower, type TwoTowerOptions } from './two-tower.js';
@@ -106,7 +106,7 @@ class History {
   readonly recentPopular: Int32Array;
 
   constructor(readonly log: InteractionLog) {
-    this.byUser = interactionMatrices(log).byUser;
+    this.byUser = userMatrix(log);
     this.itemOffsets = new Uint32Array(log.items + 1);
     for (const i of log.item) this.itemOffsets[i + 1]!++;
     for (let i = 0; i < log.items; i++) this.itemOffsets[i + 1]! += this.itemOffsets[i]!;
