@@ -51,3 +51,41 @@ function nextMonth(isoDate: string): string {
   const month = Number(isoDate.slice(5, 7));
   return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
 }
+
+export interface AnnualSeries {
+  readonly name: string;
+  readonly unit: string;
+  readonly years: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** Global mean surface temperature anomaly (°C against 1951–1980), one value a year from 1880 (NASA GISTEMP, as vega-datasets ships it). */
+export function loadGlobalTemperature(
+  file = join(packageDir('vega-datasets'), 'data', 'global-temp.csv'),
+): AnnualSeries {
+  const rows = readCsv(
+    'global-temp',
+    file,
+    ['year', 'temp'],
+    'CSV with year, temp; one row a year from 1880',
+  );
+  const years: number[] = [];
+  const values: number[] = [];
+  rows.forEach((row, r) => {
+    const year = finiteNumber('global-temp', row.year, `row ${r} year`);
+    const expectedYear = 1880 + r;
+    if (year !== expectedYear)
+      throw new DatasetError(
+        'global-temp',
+        `row ${r} year is ${year}, expected ${expectedYear} (one row a year from 1880)`,
+      );
+    const value = finiteNumber('global-temp', row.temp, `row ${r} temp`);
+    if (value < -2 || value > 3)
+      throw new DatasetError('global-temp', `row ${r} temp is ${value}, expected an anomaly within −2…3 °C`);
+    years.push(year);
+    values.push(value);
+  });
+  if (years.length < 100)
+    throw new DatasetError('global-temp', `${file} has ${years.length} years, expected at least 100`);
+  return { name: 'Global temperature anomaly', unit: '°C', years, values };
+}

@@ -1,5 +1,5 @@
 export { loadBostonHousing } from './boston.js';
-export { loadCo2, type MonthlySeries } from './co2.js';
+export { type AnnualSeries, loadCo2, loadGlobalTemperature, type MonthlySeries } from './co2.js';
 export { DatasetError } from './errors.js';
 export { packageDir } from './files.js';
 export { type EdgeListGraph, type KarateClubGraph, loadFlightsAirport, loadKarateClub } from './graphs.js';

@@ -7,6 +7,7 @@ import {
   DatasetError,
   loadCo2,
   loadFlightsAirport,
+  loadGlobalTemperature,
   loadIris,
   loadMnist,
   loadMobyDick,
@@ -63,6 +64,8 @@ describe('a loader pointed at a missing or malformed file names the file and wha
     expect(() => loadFlightsAirport(bad)).toThrow(
       'flights-airport: row 0 count is "lots", expected a finite number',
     );
+    const gap = fileWith('global-temp.csv', 'year,temp\n1880,-0.17\n1882,-0.1\n');
+    expect(() => loadGlobalTemperature(gap)).toThrow('global-temp: row 1 year is 1882, expected 1881');
   });
 
   it('a short file fails its row count', () => {

@@ -4,6 +4,7 @@ import {
   loadBostonHousing,
   loadCo2,
   loadFlightsAirport,
+  loadGlobalTemperature,
   loadIris,
   loadKarateClub,
   loadMnist,
@@ -116,6 +117,14 @@ describe('series and graphs', () => {
     expect([co2.dates[0], co2.dates.at(-1)]).toEqual(['1958-03-01', '2020-04-01']);
     expect(co2.missingMonths).toEqual(['1958-06-01', '1958-10-01', '1964-02-01', '1964-03-01', '1964-04-01']);
     expect(co2.values[0]).toBe(315.7);
+  });
+
+  it('global temperature: one anomaly a year from 1880, as the file has them', () => {
+    const temp = loadGlobalTemperature();
+    expect(temp.years[0]).toBe(1880);
+    expect(temp.values.length).toBe(temp.years.length);
+    expect(temp.years.at(-1)).toBe(1880 + temp.years.length - 1);
+    expect([temp.values[0], temp.values[1]]).toEqual([-0.17, -0.09]);
   });
 
   it("karate club has Zachary's 34 members, 78 ties and the published degrees", () => {

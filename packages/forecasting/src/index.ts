@@ -1,0 +1,25 @@
+/**
+ * ARIMA and seasonal ARIMA from scratch: differencing and correlograms, fitting by conditional sum of squares and by
+ * exact Gaussian likelihood (the Kalman filter on the state-space form), forecasts with exact intervals.
+ */
+export {
+  Arima,
+  type ArimaFitOptions,
+  type ArimaOrder,
+  type ArimaParams,
+  constrainStationary,
+  multiplyPolynomials,
+  quantile,
+  unconstrainStationary,
+} from './arima.js';
+export { type MinimizeOptions, type MinimizeResult, minimizeBfgs, numericalGradient } from './optimize.js';
+export {
+  acf,
+  assertFinite,
+  correlogramBands,
+  difference,
+  ForecastInputError,
+  fillGaps,
+  pacf,
+} from './series.js';
+export { ArmaStateSpace, solve } from './state-space.js';
