@@ -17,6 +17,8 @@ packages/forecasting/test/fixtures/statsmodels.json, which the tests compare aga
   (simple_differencing=False), so the undifferencing is statsmodels' own.
 - Correlograms: statsmodels' acf (biased, with Bartlett's 95% band) and pacf (Levinson–Durbin on the biased
   autocovariances, method='ldb') of the CO2 series differenced at lags 1 and 12.
+- Diagnostics: the Ljung–Box statistic and p-value (acorr_ljungbox, model_df 2) of the differenced CO2 series, and
+  KPSS (nlags="legacy") on both series and their first differences.
 - Conditional sum of squares: statsmodels 0.13 no longer has an ARMA CSS estimator (arima_model.ARIMA was removed in
   0.13). For a pure AR model CSS is least squares, which statsmodels' AutoReg fits; that is the CSS reference. For an
   ARMA model the script minimises the conditional sum of squares itself (residuals by scipy.signal.lfilter, zero
@@ -33,7 +35,8 @@ import scipy.optimize
 import scipy.signal
 import statsmodels
 from statsmodels.tsa.ar_model import AutoReg
-from statsmodels.tsa.stattools import acf, pacf
+from statsmodels.stats.diagnostic import acorr_ljungbox
+from statsmodels.tsa.stattools import acf, kpss, pacf
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -130,12 +133,33 @@ def correlogram(series, d, D, s, nlags):
             'pacf': pacf(w, nlags=nlags, method='ldb').tolist(), 'n': int(len(w))}
 
 
+def diagnostics():
+    y = np.asarray(SERIES['co2']['values'])
+    w = np.diff(y)
+    w = w[12:] - w[:-12]
+    lb = acorr_ljungbox(w, lags=[12, 24], model_df=2)
+    tests = []
+    for name, x, regression in [('co2', y, 'ct'), ('co2', y, 'c'), ('co2 differenced', np.diff(y), 'c'),
+                                ('temp', np.asarray(SERIES['temp']['values']), 'c'),
+                                ('temp differenced', np.diff(SERIES['temp']['values']), 'c')]:
+        stat, p, lags, crit = kpss(x, regression=regression, nlags='legacy')
+        tests.append({'series': name, 'regression': regression, 'statistic': float(stat), 'pvalue': float(p),
+                      'lags': int(lags)})
+    temp_lb = acorr_ljungbox(np.diff(SERIES['temp']['values']), lags=[4, 10], model_df=0)
+    return {'ljungbox': {'series': 'co2 differenced at lags 1 and 12', 'lags': [12, 24], 'model_df': 2,
+                         'statistic': lb['lb_stat'].tolist(), 'pvalue': lb['lb_pvalue'].tolist()},
+            'ljungbox_temp': {'series': 'temp differenced', 'lags': [4, 10], 'model_df': 0,
+                              'statistic': temp_lb['lb_stat'].tolist(), 'pvalue': temp_lb['lb_pvalue'].tolist()},
+            'kpss': tests}
+
+
 out = {
     'made_with': f'statsmodels {statsmodels.__version__}, numpy {np.__version__}, scipy {scipy.__version__}',
     'series': SERIES,
     'exact': [exact(*m) for m in MODELS],
     'css': [css_autoreg('temp', 2, 1), css_arma('temp', 1, 1, 1)],
     'correlogram': [correlogram('co2', 1, 1, 12, 36)],
+    'diagnostics': diagnostics(),
 }
 with open(OUT, 'w') as f:
     json.dump(out, f, indent=1)

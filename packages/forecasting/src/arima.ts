@@ -33,6 +33,29 @@ export function constrainStationary(x: ArrayLike<number>): Float64Array {
   return n === 0 ? new Float64Array(0) : Float64Array.from(y[n - 1]!, (v) => -v);
 }
 
+/**
+ * The partial autocorrelations of an AR polynomial 1 − Σφᵢ Lⁱ, by the backward Durbin–Levinson recursion: all inside
+ * (−1, 1) exactly when the polynomial is stationary (Schur–Cohn); a value at or beyond ±1 marks a root on or inside
+ * the unit circle (the recursion stops there and reports it).
+ */
+export function partialAutocorrelations(phi: ArrayLike<number>): Float64Array {
+  const n = phi.length;
+  const out = new Float64Array(n);
+  let current = Float64Array.from(phi);
+  for (let k = n - 1; k >= 0; k--) {
+    const kk = current[k]!;
+    out[k] = kk;
+    if (!(Math.abs(kk) < 1)) {
+      for (let j = 0; j < k; j++) out[j] = kk;
+      break;
+    }
+    const next = new Float64Array(k);
+    for (let i = 0; i < k; i++) next[i] = (current[i]! + kk * current[k - 1 - i]!) / (1 - kk * kk);
+    current = next;
+  }
+  return out;
+}
+
 /** The inverse of constrainStationary; a non-stationary input has its partial autocorrelations clipped to ±0.99. */
 export function unconstrainStationary(phi: ArrayLike<number>): Float64Array {
   const n = phi.length;
@@ -318,18 +341,37 @@ export class Arima {
    */
   private checkRoots(): void {
     const { ar, ma, seasonalAr, seasonalMa } = this.params;
-    const near = (name: string, c: Float64Array, ar: boolean) => {
-      const pac = unconstrainStationary(ar ? c : c.map((v) => -v)).map((x) => x / Math.sqrt(1 + x * x));
-      const worst = pac.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      if (worst > 0.95)
+    const check = (name: string, c: Float64Array, ar: boolean) => {
+      const worst = partialAutocorrelations(ar ? c : c.map((v) => -v)).reduce(
+        (m, v) => Math.max(m, Math.abs(v)),
+        0,
+      );
+      if (!(worst < 1))
+        this.warnings.push(
+          `${name} is ${ar ? 'not stationary' : 'not invertible'} (a root on or inside the unit circle; CSS does not enforce it: fit by 'mle'${ar ? ' or difference more' : ''})`,
+        );
+      else if (worst > 0.95)
         this.warnings.push(
           `${name} has a root near the unit circle (|partial autocorrelation| ${worst.toFixed(3)} > 0.95: ${ar ? 'a unit root? consider more differencing' : 'nearly non-invertible: consider less differencing'})`,
         );
     };
-    near('the AR polynomial', ar, true);
-    near('the seasonal AR polynomial', seasonalAr, true);
-    near('the MA polynomial', ma, false);
-    near('the seasonal MA polynomial', seasonalMa, false);
+    check('the AR polynomial', ar, true);
+    check('the seasonal AR polynomial', seasonalAr, true);
+    check('the MA polynomial', ma, false);
+    check('the seasonal MA polynomial', seasonalMa, false);
+  }
+
+  /** The exact filter over the fitted w, or a clear error where the fitted AR part has no stationary distribution. */
+  private filtered(where: string) {
+    const { phi, theta } = expand(this.spec, this.params);
+    const mu = this.mean(this.params, phi);
+    const space = new ArmaStateSpace(phi, theta);
+    const filtered = space.filter(Float64Array.from(this.w, (v) => v - mu));
+    if (!filtered)
+      throw new ForecastInputError(
+        `Arima.${where}: the fitted AR part is not stationary, so the exact filter cannot start (a CSS fit does not enforce stationarity: fit by 'mle', or difference more)`,
+      );
+    return { space, filtered, mu };
   }
 
   /** Parameters from their names (as `named` gives them, or as statsmodels prints them), checked against the order. */
@@ -386,9 +428,7 @@ export class Arima {
 
   /** The one-step-ahead residuals of the exact filter, standardised (v_t / √F_t), for diagnostics. */
   residuals(): Float64Array {
-    const { phi, theta } = expand(this.spec, this.params);
-    const mu = this.mean(this.params, phi);
-    const filtered = new ArmaStateSpace(phi, theta).filter(Float64Array.from(this.w, (v) => v - mu))!;
+    const { filtered } = this.filtered('residuals');
     return Float64Array.from(filtered.v, (v, t) => v / Math.sqrt(filtered.F[t]!));
   }
 
@@ -407,10 +447,7 @@ export class Arima {
     if (!(alpha > 0 && alpha < 1))
       throw new ForecastInputError(`Arima.forecast: alpha must be in (0, 1), got ${alpha}`);
     if (!this.params) throw new ForecastInputError('Arima.forecast: fit the model first');
-    const { phi, theta } = expand(this.spec, this.params);
-    const mu = this.mean(this.params, phi);
-    const space = new ArmaStateSpace(phi, theta);
-    const filtered = space.filter(Float64Array.from(this.w, (v) => v - mu))!;
+    const { space, filtered, mu } = this.filtered('forecast');
     const r = space.r;
     const T = space.T;
     // Z T^j for j = 0 … h (rows), and Z T^j R.

@@ -1,7 +1,18 @@
 /** Run: pnpm --filter @mle/forecasting demo [-- --quick] */
 import { loadCo2, loadGlobalTemperature } from '@mle/datasets';
 import { demoFlags, formatTable } from '@mle/report';
-import { Arima, type ArimaOrder, acf, correlogramBands, difference, pacf } from './index.js';
+import {
+  Arima,
+  type ArimaOrder,
+  acf,
+  autoArima,
+  correlogramBands,
+  difference,
+  kpss,
+  ljungBox,
+  orderText,
+  pacf,
+} from './index.js';
 
 const { quick } = demoFlags();
 const co2 = loadCo2();
@@ -89,11 +100,28 @@ console.log(
   ),
 );
 console.log(`${covered} of the ${h} held-out months fall inside the 95% intervals.`);
+const lb = ljungBox(model.residuals(), 24, 3);
+console.log(
+  `Ljung–Box on its standardised residuals, 24 lags (21 degrees of freedom): Q = ${lb.statistic.toFixed(2)}, p = ${lb.pValue.toFixed(3)}${lb.pValue < 0.05 ? ': some autocorrelation is left' : ': no autocorrelation left at 5%'}.`,
+);
 
 const temp = loadGlobalTemperature();
-const annual = new Arima({ p: 0, d: 1, q: 2, trend: 'c' }).fit(temp.values);
+const kp = kpss(temp.values);
+const kpd = kpss(difference(temp.values, 1));
+console.log(
+  `\nGlobal temperature anomaly, ${temp.years[0]}–${temp.years.at(-1)}: KPSS rejects a level-stationary series (η = ${kp.statistic.toFixed(3)}, p ≤ ${kp.pValue.toFixed(2)}), and its first difference at p = ${kpd.pValue.toFixed(3)}. The stepwise search with d = 1:`,
+);
+const search = autoArima(temp.values, { d: 1 });
+console.log(
+  formatTable(
+    ['model', 'AICc', 'ms'],
+    search.trace.map((t) => [orderText(t.order), t.aicc.toFixed(3), t.ms.toFixed(0)]),
+    { align: ['left', 'right', 'right'] },
+  ),
+);
+const annual = search.model;
 const next = annual.forecast(10);
 console.log(
-  `\nGlobal temperature anomaly, ${temp.years[0]}–${temp.years.at(-1)}: ARIMA(0,1,2) with drift, drift ${annual.params.intercept.toFixed(4)} °C a year, AIC ${annual.aic.toFixed(2)}; ${temp.years.at(-1)! + 10}: ${next.mean[9]!.toFixed(2)} °C (95%: ${next.lower[9]!.toFixed(2)} to ${next.upper[9]!.toFixed(2)}).`,
+  `Chosen: ${orderText({ ...annual.spec })} (AICc ${annual.aicc.toFixed(3)}) after ${search.trace.length} fits; ${temp.years.at(-1)! + 10}: ${next.mean[9]!.toFixed(2)} °C (95%: ${next.lower[9]!.toFixed(2)} to ${next.upper[9]!.toFixed(2)}).`,
 );
 if (annual.warnings.length > 0) console.log(`warnings: ${annual.warnings.join('; ')}`);

@@ -9,9 +9,12 @@ export {
   type ArimaParams,
   constrainStationary,
   multiplyPolynomials,
+  partialAutocorrelations,
   quantile,
   unconstrainStationary,
 } from './arima.js';
+export { type AutoArimaOptions, type AutoArimaStep, autoArima, orderText } from './auto.js';
+export { chiSquareSurvival, kpss, ljungBox, logGamma, ndiffs, upperGamma } from './diagnostics.js';
 export { type MinimizeOptions, type MinimizeResult, minimizeBfgs, numericalGradient } from './optimize.js';
 export {
   acf,
@@ -22,4 +25,4 @@ export {
   fillGaps,
   pacf,
 } from './series.js';
-export { ArmaStateSpace, solve } from './state-space.js';
+export { ArmaStateSpace } from './state-space.js';

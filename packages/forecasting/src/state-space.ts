@@ -25,33 +25,38 @@ export class ArmaStateSpace {
   }
 
   /**
-   * The stationary state covariance (per unit innovation variance): vec(Σ) = (I − T ⊗ T)⁻¹ vec(RRᵀ), by Gaussian
-   * elimination with partial pivoting on the r² × r² system. Returns undefined when the system is singular (an AR
-   * root on the unit circle: no stationary distribution).
+   * The stationary state covariance (per unit innovation variance), Σ = Σⱼ Tʲ RRᵀ (Tʲ)ᵀ, by the doubling algorithm:
+   * Σ ← Σ + AΣAᵀ, A ← A², each round doubling the terms summed, until A has vanished (a few dozen r × r products,
+   * where solving (I − T ⊗ T) vec Σ = vec RRᵀ directly costs r⁶/3). Returns undefined when the sum does not settle
+   * (an AR root on or outside the unit circle: no stationary distribution).
    */
   stationaryCovariance(): Float64Array | undefined {
     const r = this.r;
-    const n = r * r;
-    const A = new Float64Array(n * n);
-    const b = new Float64Array(n);
-    for (let i = 0; i < r; i++)
-      for (let j = 0; j < r; j++) {
-        const row = i * r + j;
-        b[row] = this.R[i]! * this.R[j]!;
-        A[row * n + row] = 1;
-        for (let k = 0; k < r; k++) {
-          const tik = this.T[i * r + k]!;
-          if (tik === 0) continue;
-          for (let l = 0; l < r; l++) A[row * n + k * r + l]! -= tik * this.T[j * r + l]!;
-        }
+    const sigma = new Float64Array(r * r);
+    for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) sigma[i * r + j] = this.R[i]! * this.R[j]!;
+    let A: Float64Array = this.T.slice();
+    for (let round = 0; round < 64; round++) {
+      const AS = multiply(A, sigma, r);
+      const ASAt = multiplyTransposed(AS, A, r);
+      let change = 0;
+      let size = 0;
+      for (let k = 0; k < r * r; k++) {
+        change = Math.max(change, Math.abs(ASAt[k]!));
+        size = Math.max(size, Math.abs(sigma[k]!));
+        sigma[k]! += ASAt[k]!;
       }
-    return solve(A, b, n);
+      if (!Number.isFinite(change)) return undefined;
+      if (change <= 1e-17 * size) return sigma;
+      A = multiply(A, A, r);
+    }
+    return undefined;
   }
 
   /**
    * The Kalman filter over z with unit innovation variance: the one-step prediction errors v_t and their variances
    * F_t (so the Gaussian log-likelihood with σ² concentrated out is −n/2·(log 2πσ̂² + 1) − ½Σ log F_t, with
-   * σ̂² = Σ v_t²/F_t / n), and the filtered state and covariance after the last value.
+   * σ̂² = Σ v_t²/F_t / n), and the filtered state and covariance after the last value. T's companion shape makes
+   * each step O(r²): (Ta)ᵢ = φᵢa₀ + aᵢ₊₁, and TPTᵀ likewise from P's first row and column.
    */
   filter(
     z: ArrayLike<number>,
@@ -59,74 +64,63 @@ export class ArmaStateSpace {
     const r = this.r;
     const P0 = this.stationaryCovariance();
     if (!P0) return undefined;
+    const phi = new Float64Array(r);
+    for (let i = 0; i < this.phi.length; i++) phi[i] = this.phi[i]!;
+    const R = this.R;
+    // Four r × r buffers reused across steps (P, the filtered P, TP) and two state vectors.
     let P = P0;
-    let a = new Float64Array(r);
+    const Pf = new Float64Array(r * r);
+    const TP = new Float64Array(r * r);
+    const a = new Float64Array(r);
+    const filtered = new Float64Array(r);
     const v = new Float64Array(z.length);
     const F = new Float64Array(z.length);
-    const T = this.T;
-    const R = this.R;
-    const TP = new Float64Array(r * r);
     for (let t = 0; t < z.length; t++) {
       // Update with z_t: v = z − a₀, F = P₀₀, a += P[:,0]·v/F, P −= P[:,0]P[0,:]/F.
       const f = P[0]!;
       const e = z[t]! - a[0]!;
       v[t] = e;
       F[t] = f;
-      const col = Float64Array.from({ length: r }, (_, i) => P[i * r]!);
-      const filtered = Float64Array.from(a, (ai, i) => ai + (col[i]! * e) / f);
-      const Pf = new Float64Array(r * r);
-      for (let i = 0; i < r; i++)
-        for (let j = 0; j < r; j++) Pf[i * r + j] = P[i * r + j]! - (col[i]! * col[j]!) / f;
-      if (t === z.length - 1) return { v, F, a: filtered, P: Pf };
-      // Predict: a = T a, P = T P Tᵀ + R Rᵀ.
-      a = new Float64Array(r);
+      for (let i = 0; i < r; i++) filtered[i] = a[i]! + (P[i * r]! * e) / f;
       for (let i = 0; i < r; i++) {
-        let s = 0;
-        for (let k = 0; k < r; k++) s += T[i * r + k]! * filtered[k]!;
-        a[i] = s;
+        const pi0 = P[i * r]! / f;
+        for (let j = 0; j < r; j++) Pf[i * r + j] = P[i * r + j]! - pi0 * P[j * r]!;
       }
-      TP.fill(0);
+      if (t === z.length - 1) return { v, F, a: filtered, P: Pf };
+      // Predict: a = T a, P = T P Tᵀ + R Rᵀ, with (TX)ᵢⱼ = φᵢX₀ⱼ + Xᵢ₊₁,ⱼ.
+      for (let i = 0; i < r; i++) a[i] = phi[i]! * filtered[0]! + (i + 1 < r ? filtered[i + 1]! : 0);
       for (let i = 0; i < r; i++)
-        for (let k = 0; k < r; k++) {
-          const tik = T[i * r + k]!;
-          if (tik === 0) continue;
-          for (let j = 0; j < r; j++) TP[i * r + j]! += tik * Pf[k * r + j]!;
-        }
-      P = new Float64Array(r * r);
+        for (let j = 0; j < r; j++) TP[i * r + j] = phi[i]! * Pf[j]! + (i + 1 < r ? Pf[(i + 1) * r + j]! : 0);
+      const next = P === P0 ? new Float64Array(r * r) : P;
       for (let i = 0; i < r; i++)
-        for (let j = 0; j < r; j++) {
-          let s = R[i]! * R[j]!;
-          for (let k = 0; k < r; k++) s += TP[i * r + k]! * T[j * r + k]!;
-          P[i * r + j] = s;
-        }
+        for (let j = 0; j < r; j++)
+          next[i * r + j] = TP[i * r]! * phi[j]! + (j + 1 < r ? TP[i * r + j + 1]! : 0) + R[i]! * R[j]!;
+      P = next;
     }
     return { v, F, a, P };
   }
 }
 
-/** Solves A x = b (A n × n, row-major) by Gaussian elimination with partial pivoting; undefined if singular. */
-export function solve(A: Float64Array, b: Float64Array, n: number): Float64Array | undefined {
-  const M = A.slice();
-  const x = b.slice();
-  for (let c = 0; c < n; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]!) > Math.abs(M[pivot * n + c]!)) pivot = r;
-    if (Math.abs(M[pivot * n + c]!) < 1e-12) return undefined;
-    if (pivot !== c) {
-      for (let k = 0; k < n; k++) [M[c * n + k], M[pivot * n + k]] = [M[pivot * n + k]!, M[c * n + k]!];
-      [x[c], x[pivot]] = [x[pivot]!, x[c]!];
+/** A · B for r × r row-major matrices. */
+function multiply(A: Float64Array, B: Float64Array, r: number): Float64Array {
+  const out = new Float64Array(r * r);
+  for (let i = 0; i < r; i++)
+    for (let k = 0; k < r; k++) {
+      const aik = A[i * r + k]!;
+      if (aik === 0) continue;
+      for (let j = 0; j < r; j++) out[i * r + j]! += aik * B[k * r + j]!;
     }
-    for (let r = c + 1; r < n; r++) {
-      const m = M[r * n + c]! / M[c * n + c]!;
-      if (m === 0) continue;
-      for (let k = c; k < n; k++) M[r * n + k]! -= m * M[c * n + k]!;
-      x[r]! -= m * x[c]!;
+  return out;
+}
+
+/** A · Bᵀ for r × r row-major matrices. */
+function multiplyTransposed(A: Float64Array, B: Float64Array, r: number): Float64Array {
+  const out = new Float64Array(r * r);
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < r; j++) {
+      let s = 0;
+      for (let k = 0; k < r; k++) s += A[i * r + k]! * B[j * r + k]!;
+      out[i * r + j] = s;
     }
-  }
-  for (let c = n - 1; c >= 0; c--) {
-    let s = x[c]!;
-    for (let k = c + 1; k < n; k++) s -= M[c * n + k]! * x[k]!;
-    x[c] = s / M[c * n + c]!;
-  }
-  return x;
+  return out;
 }

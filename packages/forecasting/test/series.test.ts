@@ -11,6 +11,7 @@ import {
   fillGaps,
   multiplyPolynomials,
   pacf,
+  partialAutocorrelations,
   unconstrainStationary,
 } from '../src/index.js';
 
@@ -70,6 +71,18 @@ describe('the Monahan/Jones transformation and polynomials', () => {
     }
   });
 
+  it('partial autocorrelations recover the transformation’s values and flag a root on or inside the unit circle', () => {
+    const x = [0.3, -1.2, 2];
+    const r = x.map((v) => v / Math.sqrt(1 + v * v));
+    // constrainStationary negates (statsmodels' convention), so its polynomial's PACF is the negated r.
+    Array.from(partialAutocorrelations(constrainStationary(x))).forEach((v, i) =>
+      expect(v).toBeCloseTo(-r[i]!, 12),
+    );
+    expect(partialAutocorrelations([0.5])[0]).toBe(0.5);
+    expect(Math.abs(partialAutocorrelations([1.02])[0]!)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...Array.from(partialAutocorrelations([0.5, 0.6]), Math.abs))).toBeGreaterThanOrEqual(1); // φ₁ + φ₂ > 1
+  });
+
   it('multiplies the seasonal and non-seasonal polynomials', () => {
     // (1 − 0.5L)(1 − 0.3L⁴) = 1 − 0.5L − 0.3L⁴ + 0.15L⁵
     expect(Array.from(multiplyPolynomials([1, -0.5], [1, 0, 0, 0, -0.3]))).toEqual([
@@ -116,5 +129,16 @@ describe('bad input and warnings', () => {
     expect(overdifferenced.warnings.join()).toContain('the MA polynomial has a root near the unit circle');
     const right = new Arima({ p: 0, d: 1, q: 0 }).fit(walk);
     expect(right.warnings).toEqual([]);
+  });
+
+  it('a CSS fit that is not stationary is reported, and forecasting from it is refused by name', () => {
+    const explosive: number[] = [1];
+    for (let t = 1; t < 120; t++) explosive.push(1.03 * explosive[t - 1]! + 0.1 * noise[t]!);
+    const css = new Arima({ p: 1, d: 0, q: 0 }).fit(explosive, { method: 'css' });
+    expect(css.params.ar[0]).toBeGreaterThan(1);
+    expect(css.warnings.join()).toContain('the AR polynomial is not stationary');
+    expect(() => css.forecast(3)).toThrow(
+      'the fitted AR part is not stationary, so the exact filter cannot start',
+    );
   });
 });

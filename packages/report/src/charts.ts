@@ -20,6 +20,11 @@ export interface LineChart {
   series: readonly LineSeries[];
   /** Vertical rules with a label, e.g. detected cache sizes or the epoch of early stopping. */
   markers?: readonly { readonly x: number; readonly label: string }[];
+  /** Shaded regions between a lower and an upper line, e.g. a forecast's prediction interval, drawn under the lines. */
+  bands?: readonly {
+    readonly name: string;
+    readonly points: readonly { x: number; lower: number; upper: number }[];
+  }[];
   width?: number;
   height?: number;
 }
@@ -38,6 +43,8 @@ export interface BarChart {
 /** A learning curve, latency curve or any x/y series, as a standalone SVG document. */
 export async function lineChartSvg(chart: LineChart): Promise<string> {
   if (chart.series.length === 0) throw new Error(`lineChartSvg(${chart.title}): no series to draw`);
+  // One colour legend for lines and bands, in the order given (lines first).
+  const legendOrder = [...chart.series.map((s) => s.name), ...(chart.bands ?? []).map((b) => b.name)];
   const values = chart.series.flatMap((s) => {
     if (s.points.length === 0)
       throw new Error(`lineChartSvg(${chart.title}): series "${s.name}" has no points`);
@@ -53,18 +60,41 @@ export async function lineChartSvg(chart: LineChart): Promise<string> {
     encoding: {
       x: quantitative('x', chart.x),
       y: quantitative('y', chart.y),
-      color: { field: 'series', type: 'nominal', title: null, sort: chart.series.map((s) => s.name) },
+      color: { field: 'series', type: 'nominal', title: null, sort: legendOrder },
     },
   };
   const markers = chart.markers ?? [];
   markers.forEach((m, i) => {
     checkValue(chart.title, `marker ${i} x`, m.x, chart.x.log);
   });
+  const bandValues = (chart.bands ?? []).flatMap((b) =>
+    b.points.map((p, i) => {
+      checkValue(chart.title, `band "${b.name}" point ${i} x`, p.x, chart.x.log);
+      checkValue(chart.title, `band "${b.name}" point ${i} lower`, p.lower, chart.y.log);
+      checkValue(chart.title, `band "${b.name}" point ${i} upper`, p.upper, chart.y.log);
+      if (p.lower > p.upper)
+        throw new Error(
+          `lineChartSvg(${chart.title}): band "${b.name}" point ${i} has lower ${p.lower} > upper ${p.upper}`,
+        );
+      return { series: b.name, ...p };
+    }),
+  );
+  const band = {
+    data: { values: bandValues },
+    mark: { type: 'area', opacity: 0.25 },
+    encoding: {
+      x: quantitative('x', chart.x),
+      y: { ...quantitative('y', chart.y), field: 'lower' },
+      y2: { field: 'upper' },
+      color: { field: 'series', type: 'nominal', title: null, sort: legendOrder },
+    },
+  };
+  const lines = bandValues.length > 0 ? [band, line] : [line];
   const layers =
     markers.length === 0
-      ? [line]
+      ? lines
       : [
-          line,
+          ...lines,
           {
             data: { values: markers },
             mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },

@@ -64,6 +64,22 @@ describe('lineChartSvg', () => {
     );
   });
 
+  it('draws a band (a prediction interval) as an area under the lines, and refuses a band upside down', async () => {
+    const band = {
+      name: '95% interval',
+      points: [1, 2, 3, 4].map((x) => ({ x, lower: 0.1 * x, upper: 0.2 + x })),
+    };
+    const svg = await lineChartSvg({ ...curve, bands: [band] });
+    expect(XMLValidator.validate(svg)).toBe(true);
+    const all = elements(svg);
+    expect(all.some((e) => e.attrs['@aria-roledescription'] === 'area mark')).toBe(true);
+    expect(all.filter((e) => e.tag === 'text').map((e) => e.text)).toContain('95% interval');
+    const flipped = { name: 'bad', points: [{ x: 1, lower: 2, upper: 1 }] };
+    await expect(lineChartSvg({ ...curve, bands: [flipped] })).rejects.toThrow(
+      'band "bad" point 0 has lower 2 > upper 1',
+    );
+  });
+
   it('refuses data it cannot draw honestly', async () => {
     await expect(lineChartSvg({ ...curve, series: [] })).rejects.toThrow('no series to draw');
     const nan = { ...curve, series: [{ name: 'train', points: [{ x: 1, y: Number.NaN }] }] };
