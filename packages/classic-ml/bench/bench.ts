@@ -12,6 +12,7 @@ import {
   type BenchRecord,
   type BenchResult,
   benchFlags,
+  benchLog,
   benchRecord,
   commitBenchRun,
   groupedBarChartSvg,
@@ -32,9 +33,7 @@ const { json, quick } = benchFlags(process.argv.slice(2).filter((a) => a !== '--
 /** scikit-learn's scores on the same folds: scripts/sklearn-cv.py wrote them (Python is not run here). */
 const SKLEARN: { sklearn: string; cases: Record<string, { mean: number; min: number; max: number }> } =
   JSON.parse(readFileSync(new URL('sklearn-cv.json', import.meta.url), 'utf8'));
-const log = (line: string) => {
-  if (!json) console.error(line);
-};
+const log = benchLog({ json });
 const recorded: BenchRecord | undefined = fromRecord
   ? JSON.parse(readFileSync(new URL('results.json', import.meta.url), 'utf8'))
   : undefined;

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type BenchResult,
   benchFlags,
+  benchLog,
   benchRecord,
   commitBenchRun,
   groupedBarChartSvg,
@@ -32,9 +33,7 @@ import {
 import { readEvents } from './polars.js';
 
 const { json, quick } = benchFlags();
-const log = (line: string) => {
-  if (!json) console.error(line);
-};
+const log = benchLog({ json });
 const ENGINES = ['duckdb', 'polars', 'arquero', 'typescript'] as const;
 const CUTOFF = '2026-01-22 00:00:00';
 const SIZES = quick

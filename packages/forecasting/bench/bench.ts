@@ -12,6 +12,7 @@ import { loadCo2 } from '@mle/datasets';
 import {
   type BenchResult,
   benchFlags,
+  benchLog,
   benchRecord,
   commitBenchRun,
   lineChartSvg,
@@ -23,9 +24,7 @@ import {
 import { Arima, autoArima, orderText } from '../src/index.js';
 
 const { json, quick } = benchFlags();
-const log = (line: string) => {
-  if (!json) console.error(line);
-};
+const log = benchLog({ json });
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const co2 = loadCo2();
 const from = co2.dates.indexOf('1965-01-01');

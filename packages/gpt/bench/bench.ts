@@ -9,6 +9,7 @@ import { manualSeed } from '@mle/autograd';
 import {
   type BenchResult,
   benchFlags,
+  benchLog,
   benchRecord,
   commitBenchRun,
   lineChartSvg,
@@ -44,9 +45,7 @@ import {
 import { tfjsTrainSteps } from './tfjs-train.js';
 
 const { json, quick } = benchFlags();
-const log = (line: string) => {
-  if (!json) console.error(line);
-};
+const log = benchLog({ json });
 const results: BenchResult[] = [];
 const record = (r: BenchResult) => results.push(r);
 /** The quick run: the same code at a size that takes seconds. */

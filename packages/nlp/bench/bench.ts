@@ -12,6 +12,7 @@ import { loadMobyDick, loadSentiment } from '@mle/datasets';
 import {
   type BenchResult,
   benchFlags,
+  benchLog,
   benchRecord,
   commitBenchRun,
   groupedBarChartSvg,
@@ -55,9 +56,7 @@ import { tfjsCharLstmSteps } from './char-lstm-tfjs.js';
 import { winkNaiveBayesClassifier } from './wink.js';
 
 const { json, quick } = benchFlags();
-const log = (line: string) => {
-  if (!json) console.error(line);
-};
+const log = benchLog({ json });
 const book = loadMobyDick().text;
 const text = quick ? book.slice(0, 200_000) : book;
 const megabytes = Buffer.byteLength(text, 'utf8') / 1e6;

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type BenchResult,
   benchFlags,
+  benchLog,
   benchRecord,
   commitBenchRun,
   groupedBarChartSvg,
@@ -33,9 +34,7 @@ import {
 } from '../src/index.js';
 
 const { json, quick } = benchFlags();
-const log = (line: string) => {
-  if (!json) console.error(line);
-};
+const log = benchLog({ json });
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const CASES = quick
   ? [

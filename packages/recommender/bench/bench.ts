@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type BenchResult,
   benchFlags,
+  benchLog,
   benchRecord,
   commitBenchRun,
   lineChartSvg,
@@ -28,9 +29,7 @@ import {
 import { HNSWLIB_VERSION, loadHnswlib } from './peer.js';
 
 const { json, quick } = benchFlags();
-const log = (line: string) => {
-  if (!json) console.error(line);
-};
+const log = benchLog({ json });
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const size = quick
   ? { users: 2_000, items: 1_000, interactions: 100_000, queries: 300 }

@@ -64,6 +64,13 @@ export function benchFlags(argv: readonly string[] = process.argv.slice(2)): Ben
   return { json: flags.has('--json'), quick: flags.has('--quick') };
 }
 
+/** A bench's progress lines: to stderr for a reader, and none with --json (stdout then carries only the JSON). */
+export function benchLog(flags: Pick<BenchFlags, 'json'>): (line: string) => void {
+  return (line) => {
+    if (!flags.json) console.error(line);
+  };
+}
+
 /** `--quick`, for every demo. */
 export function demoFlags(argv: readonly string[] = process.argv.slice(2)): DemoFlags {
   return { quick: parseFlags(argv, ['--quick'], 'demo').has('--quick') };

@@ -4,6 +4,7 @@ export {
   type BenchReport,
   type BenchResult,
   benchFlags,
+  benchLog,
   type Clock,
   type DemoFlags,
   demoFlags,

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   benchFlags,
+  benchLog,
   demoFlags,
   formatNumber,
   formatTable,
@@ -91,6 +92,15 @@ describe('bench helpers', () => {
     ];
     expect(resultValue(rows, 'n=1', 'a', 'ratio')).toBe(2);
     expect(() => resultValue(rows, 'n=2', 'a', 'time')).toThrow('bench: no "time" row for a at n=2');
+  });
+
+  it('a bench’s progress goes to stderr, and nowhere with --json', () => {
+    const lines: unknown[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line) => lines.push(line));
+    benchLog({ json: false })('building');
+    benchLog({ json: true })('silent');
+    spy.mockRestore();
+    expect(lines).toEqual(['building']);
   });
 
   it('parses bench flags one way: the `--` pnpm passes through is dropped, anything unknown is refused', () => {
