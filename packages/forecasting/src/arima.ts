@@ -263,18 +263,29 @@ export class Arima {
   }
 
   /** Exact log-likelihood with σ² concentrated out; σ̂² returned beside it. NaN where the filter cannot start. */
-  private exactLikelihood(params: ArimaParams): { llf: number; sigma2: number } {
+  /**
+   * The Kalman filter over w at some parameters: w less the mean those parameters imply, in their state space.
+   * Undefined where the AR part has no stationary distribution.
+   */
+  private filterAt(params: ArimaParams) {
     const { phi, theta } = expand(this.spec, params);
     const mu = this.mean(params, phi);
-    const z = Float64Array.from(this.w, (v) => v - mu);
-    const filtered = new ArmaStateSpace(phi, theta).filter(z);
-    if (!filtered) return { llf: Number.NaN, sigma2: Number.NaN };
-    const n = z.length;
+    const space = new ArmaStateSpace(phi, theta);
+    const filtered = space.filter(Float64Array.from(this.w, (v) => v - mu));
+    return filtered ? { space, filtered, mu } : undefined;
+  }
+
+  /** Exact log-likelihood with σ² concentrated out; σ̂² returned beside it. NaN where the filter cannot start. */
+  private exactLikelihood(params: ArimaParams): { llf: number; sigma2: number } {
+    const run = this.filterAt(params);
+    if (!run) return { llf: Number.NaN, sigma2: Number.NaN };
+    const { v, F } = run.filtered;
+    const n = v.length;
     let ss = 0;
     let logF = 0;
     for (let t = 0; t < n; t++) {
-      ss += filtered.v[t]! ** 2 / filtered.F[t]!;
-      logF += Math.log(filtered.F[t]!);
+      ss += v[t]! ** 2 / F[t]!;
+      logF += Math.log(F[t]!);
     }
     const sigma2 = ss / n;
     return { llf: -0.5 * n * (Math.log(2 * Math.PI * sigma2) + 1) - 0.5 * logF, sigma2 };
@@ -363,15 +374,12 @@ export class Arima {
 
   /** The exact filter over the fitted w, or a clear error where the fitted AR part has no stationary distribution. */
   private filtered(where: string) {
-    const { phi, theta } = expand(this.spec, this.params);
-    const mu = this.mean(this.params, phi);
-    const space = new ArmaStateSpace(phi, theta);
-    const filtered = space.filter(Float64Array.from(this.w, (v) => v - mu));
-    if (!filtered)
+    const run = this.filterAt(this.params);
+    if (!run)
       throw new ForecastInputError(
         `Arima.${where}: the fitted AR part is not stationary, so the exact filter cannot start (a CSS fit does not enforce stationarity: fit by 'mle', or difference more)`,
       );
-    return { space, filtered, mu };
+    return run;
   }
 
   /** Parameters from their names (as `named` gives them, or as statsmodels prints them), checked against the order. */
@@ -390,16 +398,12 @@ export class Arima {
     if (this.w.length === 0)
       throw new ForecastInputError('Arima.loglikeAt: fit the model first (it needs the series)');
     const params = this.fromNamed(named);
-    const { phi, theta } = expand(this.spec, params);
-    const filtered = new ArmaStateSpace(phi, theta).filter(
-      Float64Array.from(this.w, (v) => v - this.mean(params, phi)),
-    );
-    if (!filtered) return Number.NaN;
+    const run = this.filterAt(params);
+    if (!run) return Number.NaN;
+    const { v, F } = run.filtered;
     let total = 0;
-    for (let t = 0; t < this.w.length; t++)
-      total +=
-        Math.log(2 * Math.PI * params.sigma2 * filtered.F[t]!) +
-        filtered.v[t]! ** 2 / (params.sigma2 * filtered.F[t]!);
+    for (let t = 0; t < v.length; t++)
+      total += Math.log(2 * Math.PI * params.sigma2 * F[t]!) + v[t]! ** 2 / (params.sigma2 * F[t]!);
     return -0.5 * total;
   }
 

@@ -14,6 +14,7 @@ export {
   unconstrainStationary,
 } from './arima.js';
 export { type AutoArimaOptions, type AutoArimaStep, autoArima, orderText } from './auto.js';
+export { driftForecast, intervalCoverage, mape, seasonalNaive } from './baselines.js';
 export { chiSquareSurvival, kpss, ljungBox, logGamma, ndiffs, upperGamma } from './diagnostics.js';
 export { type MinimizeOptions, type MinimizeResult, minimizeBfgs, numericalGradient } from './optimize.js';
 export {

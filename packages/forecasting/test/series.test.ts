@@ -7,11 +7,15 @@ import {
   constrainStationary,
   correlogramBands,
   difference,
+  driftForecast,
   ForecastInputError,
   fillGaps,
+  intervalCoverage,
+  mape,
   multiplyPolynomials,
   pacf,
   partialAutocorrelations,
+  seasonalNaive,
   unconstrainStationary,
 } from '../src/index.js';
 
@@ -139,6 +143,20 @@ describe('bad input and warnings', () => {
     expect(css.warnings.join()).toContain('the AR polynomial is not stationary');
     expect(() => css.forecast(3)).toThrow(
       'the fitted AR part is not stationary, so the exact filter cannot start',
+    );
+  });
+});
+
+describe('the baselines and forecast scores', () => {
+  it('seasonal naive repeats the last season, drift extends the first-to-last line, MAPE and coverage by hand', () => {
+    const history = [1, 2, 3, 10, 20, 30];
+    expect(Array.from(seasonalNaive(history, 4, 3))).toEqual([10, 20, 30, 10]);
+    expect(Array.from(driftForecast(history, 2))).toEqual([35.8, 41.6]);
+    expect(mape([100, 200], [110, 190])).toBeCloseTo(7.5, 12); // (10% + 5%) / 2
+    expect(intervalCoverage([1, 5, 9], [0, 6, 8], [2, 7, 10])).toBeCloseTo(2 / 3, 15);
+    expect(() => mape([1, 2], [1])).toThrow('1 forecasts for 2 actual values');
+    expect(() => seasonalNaive(history, 2, 12)).toThrow(
+      'the season must be a whole number in [1, 6], got 12',
     );
   });
 });
