@@ -159,12 +159,12 @@ export class ImplicitAls implements Recommender {
   /**
    * Serve from the histories in `log` (newer than the training log, say) without retraining: the item factors stay,
    * and each user's factors are re-solved against them from their new history ("folding in"), warm-started from the
-   * trained value.
+   * trained value. `byUser` is the log's user × item matrix, for a caller that has built it already.
    */
-  serve(log: InteractionLog): this {
+  serve(log: InteractionLog, byUser = userMatrix(log)): this {
     const f = this.factors;
     const { alpha, regularization, cgSteps } = this.solve;
-    this.byUser = userMatrix(log);
+    this.byUser = byUser;
     this.fallback = new Popularity(log);
     const YtY = gram(this.itemFactors, this.byUser.cols, f);
     for (let u = 0; u < this.byUser.rows; u++) {

@@ -90,9 +90,12 @@ export class ItemKnn implements Recommender {
     }
   }
 
-  /** Serve from the histories in `log` (newer than the training log, say): the neighbours stay as trained. */
-  serve(log: InteractionLog): this {
-    this.byUser = userMatrix(log);
+  /**
+   * Serve from the histories in `log` (newer than the training log, say): the neighbours stay as trained. `byUser`
+   * is the log's user × item matrix, for a caller that has built it already.
+   */
+  serve(log: InteractionLog, byUser = userMatrix(log)): this {
+    this.byUser = byUser;
     this.fallback = new Popularity(log);
     return this;
   }

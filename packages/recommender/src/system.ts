@@ -98,15 +98,16 @@ export interface Candidates {
 
 /** Per-item event times (sorted) and per-user history of a log, for point-in-time features. */
 class History {
-  readonly byUser: SparseCounts;
   readonly itemOffsets: Uint32Array;
   readonly itemTimes: Float64Array;
   readonly lastSeen: Float64Array;
   readonly released: Float64Array;
   readonly recentPopular: Int32Array;
 
-  constructor(readonly log: InteractionLog) {
-    this.byUser = userMatrix(log);
+  constructor(
+    readonly log: InteractionLog,
+    readonly byUser: SparseCounts = userMatrix(log),
+  ) {
     this.itemOffsets = new Uint32Array(log.items + 1);
     for (const i of log.item) this.itemOffsets[i + 1]!++;
     for (let i = 0; i < log.items; i++) this.itemOffsets[i + 1]! += this.itemOffsets[i]!;
@@ -197,10 +198,11 @@ export class TwoStageRecommender {
 
   /** Serve from a newer history: the models keep their training and re-read the users' histories. */
   serve(history: InteractionLog): this {
+    const byUser = userMatrix(history);
     this.models.twoTower.serve(history);
-    this.models.knn.serve(history);
-    this.models.als.serve(history);
-    this.history = new History(history);
+    this.models.knn.serve(history, byUser);
+    this.models.als.serve(history, byUser);
+    this.history = new History(history, byUser);
     return this;
   }
 
@@ -246,12 +248,10 @@ export class TwoStageRecommender {
     const towerRank = new Map<number, number>();
     for (const i of this.retrieve(user, time, this.perSource, vector, seen)) towerRank.set(i, towerRank.size);
     const knnScores = knn.scores(user);
-    const released = this.history.released;
     for (let i = 0; i < knnScores.length; i++)
-      if (released[i]! > time) knnScores[i] = Number.NEGATIVE_INFINITY;
+      if (!this.available(i, time, seen)) knnScores[i] = Number.NEGATIVE_INFINITY;
     const knnRank = new Map<number, number>();
-    for (const i of topK(knnScores, this.perSource, this.history.seen(user)))
-      if (i >= 0) knnRank.set(i, knnRank.size);
+    for (const i of topK(knnScores, this.perSource)) if (i >= 0) knnRank.set(i, knnRank.size);
     const items = Int32Array.from(new Set([...towerRank.keys(), ...knnRank.keys()]));
     return {
       items,
