@@ -53,6 +53,7 @@ export function autoArima(
   const constant = d + D <= 1;
   const trace: AutoArimaStep[] = [];
   const fitted = new Map<string, { model?: Arima; aicc: number }>();
+  // (make() zeroes the seasonal orders without a season, and a constant is only ever switched on where allowed.)
   const valid = (o: Required<ArimaOrder>) =>
     o.p >= 0 &&
     o.q >= 0 &&
@@ -62,9 +63,7 @@ export function autoArima(
     o.q <= maxQ &&
     o.P <= maxSeasonalP &&
     o.Q <= maxSeasonalQ &&
-    o.p + o.q + o.P + o.Q <= maxOrder &&
-    (s > 0 || (o.P === 0 && o.Q === 0)) &&
-    (constant || o.trend === 'n');
+    o.p + o.q + o.P + o.Q <= maxOrder;
   const tryFit = (o: Required<ArimaOrder>): number => {
     const key = text(o);
     const known = fitted.get(key);

@@ -61,7 +61,9 @@ const sets = [
     name: 'ALS',
     dim: als.factors,
     items: Float32Array.from(als.itemFactors),
-    queries: testUsers.map((u) => Float32Array.from(als.userFactors.subarray(u * 32, (u + 1) * 32))),
+    queries: testUsers.map((u) =>
+      Float32Array.from(als.userFactors.subarray(u * als.factors, (u + 1) * als.factors)),
+    ),
   },
 ];
 const HierarchicalNSW = loadHnswlib();
