@@ -153,11 +153,12 @@ export class TwoTower implements Recommender {
   readonly losses: number[] = [];
   /** The item tower's output for every item (items × dim, unit rows). */
   readonly itemVectors: Float32Array;
-  private userVectors: Float32Array;
-  private known: Uint8Array;
+  private userVectors = new Float32Array(0);
+  private known = new Uint8Array(0);
   private readonly towers: Towers;
   private readonly history: number;
-  private fallback: Popularity;
+  /** Set by serve(), which the constructor ends with. */
+  private fallback!: Popularity;
   private readonly scorer: DotScorer;
 
   constructor(train: InteractionLog, options: TwoTowerOptions = {}) {
@@ -260,10 +261,7 @@ export class TwoTower implements Recommender {
       ),
     );
     this.scorer = new DotScorer(this.itemVectors, train.items, dim);
-    this.fallback = new Popularity(train);
-    this.userVectors = new Float32Array(0);
-    this.known = new Uint8Array(0);
-    this.serve(train);
+    this.serve(train, seq);
   }
 
   /**
@@ -294,9 +292,9 @@ export class TwoTower implements Recommender {
   /**
    * Serve from the histories in `log` (which may be newer than the training log): every user's vector is recomputed
    * from their latest `history` new items, with no retraining. Users with no history get the popularity fallback.
+   * `seq` is the log's user sequences, for a caller that has them already.
    */
-  serve(log: InteractionLog): this {
-    const seq = userSequences(log);
+  serve(log: InteractionLog, seq = userSequences(log)): this {
     const users = log.users;
     this.userVectors = new Float32Array(users * this.dim);
     this.known = new Uint8Array(users);
