@@ -40,6 +40,12 @@ export interface BackwardOptions {
   grad?: NDArray;
   /** Keep the graph, so that a later backward() may pass through it again (PyTorch's retain_graph). */
   retainGraph?: boolean;
+  /**
+   * Called with each leaf as soon as its gradient is complete (every path from the output has reached it), while the
+   * rest of the pass goes on: the hook data-parallel training uses to start reducing a layer's gradients during
+   * the backward pass (PyTorch's post-accumulate-grad hook).
+   */
+  onLeafGrad?: (leaf: Tensor) => void;
 }
 
 const isReleased = (fn: GradFn | ReleasedGradFn): fn is ReleasedGradFn => 'released' in fn;
@@ -120,7 +126,11 @@ export class Tensor {
    * a released part is an error, unless the first one was called with `retainGraph: true`.
    */
   backward(options: BackwardOptions | NDArray = {}): void {
-    const { grad, retainGraph = false } = options instanceof NDArray ? { grad: options } : options;
+    const {
+      grad,
+      retainGraph = false,
+      onLeafGrad,
+    } = options instanceof NDArray ? { grad: options } : options;
     if (!this.requiresGrad)
       throw new Error('backward: this tensor does not require a gradient (no input of it does)');
     if (grad === undefined && this.size !== 1) {
@@ -144,6 +154,7 @@ export class Tensor {
       const fn = node.gradFn as GradFn | null; // topologicalOrder refused released ones
       if (!fn) {
         node.grad = node.grad ? addInPlace(node.grad, g) : g.clone();
+        onLeafGrad?.(node);
         continue;
       }
       const inputGrads = fn.backward(g);

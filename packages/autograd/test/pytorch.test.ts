@@ -53,6 +53,22 @@ describe('backward through a graph, as PyTorch', () => {
     expect(gradOf(a)).toEqual([torch.retainTwice.grad]);
   });
 
+  it('calls onLeafGrad once per leaf, when its gradient is complete, the output side first', () => {
+    const x = f64([1, 2]);
+    const w1 = f64([0.5, -1]);
+    const w2 = f64([2, 3]);
+    // w1 feeds two paths (through w2, and squared on its own): its hook must wait for both; w2 is nearer the output.
+    const h = w1.mul(x);
+    const out = h.mul(w2).sum().add(w1.mul(w1).sum());
+    const seen: { leaf: Tensor; grad: number[] }[] = [];
+    out.backward({ onLeafGrad: (leaf) => seen.push({ leaf, grad: gradOf(leaf) }) });
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen.map((s) => s.leaf))).toEqual(new Set([x, w1, w2]));
+    expect(seen.findIndex((s) => s.leaf === w2)).toBeLessThan(seen.findIndex((s) => s.leaf === w1));
+    for (const { leaf, grad } of seen) expect(grad).toEqual(gradOf(leaf));
+    expect(gradOf(w1)).toEqual([1 * 2 + 2 * 0.5, 2 * 3 + 2 * -1]);
+  });
+
   it('two losses sharing a subgraph', () => {
     const { a: av, b: bv, gradA, gradB } = torch.sharedSubgraph;
     const a = f64(av);

@@ -15,7 +15,7 @@ for (const length of lengths) {
   const times: number[] = [];
   for (let r = 0; r < repeats + 1; r++) {
     const start = performance.now();
-    ringAllReduce(link, buffer, 'mean');
+    await ringAllReduce(link, buffer, 'mean');
     if (r > 0) times.push(performance.now() - start); // the first is a warm-up
   }
   timings.push(times);

@@ -1,5 +1,25 @@
-/** Data, tensor and pipeline parallelism from scratch; first, the ring all-reduce and its shared-memory transport. */
+/** Data, tensor and pipeline parallelism from scratch: the ring all-reduce and its two transports. */
+export {
+  buildMlp,
+  type DataParallelConfig,
+  flatLayout,
+  MNIST_MLP,
+  type ReplicaLog,
+  type Sync,
+  trainReplica,
+  WIDE_MLP,
+} from './data-parallel.js';
+export { freePort, type LaunchOptions, launchProcesses, runRank } from './launch.js';
 export { chunkStart, type RingLink, ringAllReduce } from './ring.js';
+export { parameterCount, runDataParallel, type Strategy } from './run.js';
+export {
+  type ConnectOptions,
+  connectGroup,
+  groupFromEnv,
+  Peer,
+  type ProcessGroupEnv,
+  type TcpGroup,
+} from './tcp.js';
 export {
   RankFailure,
   runThreadGroup,

@@ -1,11 +1,15 @@
-/** A rank's two neighbours in a ring: it sends to rank + 1 and receives from rank − 1 (mod size). */
+/**
+ * A rank's two neighbours in a ring: it sends to rank + 1 and receives from rank − 1 (mod size). A transport may
+ * answer synchronously (shared memory blocks on Atomics) or with a promise (a socket); a send must not wait for the
+ * receiver to call receive, or every rank sending at once would deadlock.
+ */
 export interface RingLink {
   readonly rank: number;
   readonly size: number;
-  /** Sends values to the next rank; blocks while that rank's mailbox still holds the previous message. */
-  send(values: Float32Array): void;
+  /** Sends values to the next rank (the transport may keep a reference until the send settles). */
+  send(values: Float32Array): void | Promise<void>;
   /** Receives the previous rank's next message into `into`, returning how many values it held. */
-  receive(into: Float32Array): number;
+  receive(into: Float32Array): number | Promise<number>;
 }
 
 /** Where chunk c of n starts in a buffer of `length` values (chunk c is [start(c), start(c + 1))). */
@@ -20,7 +24,11 @@ export function chunkStart(c: number, n: number, length: number): number {
  * round the ring. Every rank sends and receives 2(size − 1)/size of the buffer, whatever the size — the reason the
  * ring scales. 'mean' divides by size at the end.
  */
-export function ringAllReduce(link: RingLink, buffer: Float32Array, op: 'sum' | 'mean' = 'sum'): void {
+export async function ringAllReduce(
+  link: RingLink,
+  buffer: Float32Array,
+  op: 'sum' | 'mean' = 'sum',
+): Promise<void> {
   const { rank, size } = link;
   const n = buffer.length;
   if (size > 1) {
@@ -30,9 +38,10 @@ export function ringAllReduce(link: RingLink, buffer: Float32Array, op: 'sum' | 
       return buffer.subarray(chunkStart(k, size, n), chunkStart(k + 1, size, n));
     };
     for (let step = 0; step < size - 1; step++) {
-      link.send(chunk(rank - step));
+      const sent = link.send(chunk(rank - step));
       const target = chunk(rank - step - 1);
-      const count = link.receive(incoming);
+      const count = await link.receive(incoming);
+      await sent;
       if (count !== target.length)
         throw new Error(
           `rank ${rank}: reduce-scatter step ${step} received ${count} values, expected ${target.length}`,
@@ -40,9 +49,10 @@ export function ringAllReduce(link: RingLink, buffer: Float32Array, op: 'sum' | 
       for (let i = 0; i < count; i++) target[i]! += incoming[i]!;
     }
     for (let step = 0; step < size - 1; step++) {
-      link.send(chunk(rank - step + 1));
+      const sent = link.send(chunk(rank - step + 1));
       const target = chunk(rank - step);
-      const count = link.receive(incoming);
+      const count = await link.receive(incoming);
+      await sent;
       if (count !== target.length)
         throw new Error(
           `rank ${rank}: all-gather step ${step} received ${count} values, expected ${target.length}`,

@@ -41,7 +41,7 @@ export {
   PARALLEL_MIN_MACS,
   WASM_MIN_MACS,
 } from './matmul/index.js';
-export { MatmulPool, matmulPool } from './matmul/pool.js';
+export { MatmulPool, matmulPool, setMatmulThreads } from './matmul/pool.js';
 export { NDArray, type NDArrayOptions, type NestedArray, type SliceSpec } from './ndarray.js';
 export { Rng } from './random.js';
 export {

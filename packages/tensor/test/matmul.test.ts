@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
+  defaultKernel,
   fromArray,
   MATMUL_KERNELS,
   type MatmulKernelName,
@@ -10,6 +11,7 @@ import {
   matmul,
   matmulPool,
   Rng,
+  setMatmulThreads,
 } from '../src/index.js';
 import { float32DotBound, matmulReference } from './reference.js';
 
@@ -142,6 +144,19 @@ describe('the worker pool', () => {
     expect(pool.liveWorkers).toBe(1);
     // The idle timer (50 ms) ends the workers; on a loaded machine it may fire late, so wait for it, not for a time.
     await vi.waitFor(() => expect(pool.liveWorkers).toBe(0), { timeout: 20_000, interval: 20 });
+  });
+
+  it('can be made single-threaded for the whole process (a replica that owns one core)', () => {
+    const threads = matmulPool().threads;
+    try {
+      setMatmulThreads(1);
+      expect(matmulPool().threads).toBe(1);
+      expect(defaultKernel(256, 256, 256)).toBe('wasm-simd');
+      setMatmulThreads(2);
+      expect(defaultKernel(256, 256, 256)).toBe('wasm-simd-parallel');
+    } finally {
+      setMatmulThreads(threads);
+    }
   });
 
   it('uses every thread it is given and stays correct', () => {

@@ -17,5 +17,5 @@ if (group.rank === hangRank) {
   }
 }
 const buffer = Float32Array.from({ length }, (_, i) => (group.rank + 1) * (i + 1));
-ringAllReduce(threadLink(group), buffer, op);
+await ringAllReduce(threadLink(group), buffer, op);
 parentPort!.postMessage(Array.from(buffer));

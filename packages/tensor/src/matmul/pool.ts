@@ -148,6 +148,16 @@ export class MatmulPool {
 
 let defaultPool: MatmulPool | undefined;
 
+/**
+ * Sets the process-wide pool's thread count (1 makes every product single-threaded: a data-parallel replica that
+ * must own one core). The old pool's workers are stopped.
+ */
+export function setMatmulThreads(threads: number): void {
+  const pool = new MatmulPool(threads);
+  defaultPool?.close();
+  defaultPool = pool;
+}
+
 /** The process-wide pool, one thread per available core. */
 export function matmulPool(): MatmulPool {
   defaultPool ??= new MatmulPool();
