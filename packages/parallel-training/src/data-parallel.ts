@@ -10,6 +10,7 @@ import {
 } from '@mle/autograd';
 import { mnistArrays } from '@mle/autograd/mnist';
 import { fromTypedArray, type NDArray, setMatmulThreads } from '@mle/tensor';
+import { BucketedAllReduce, type CommTransport } from './overlap.js';
 import { type RingLink, ringAllReduce } from './ring.js';
 import type { Peer } from './tcp.js';
 
@@ -36,8 +37,12 @@ export const MNIST_MLP: DataParallelConfig = {
   seed: 1,
 };
 
-/** Compute dominates: ~1.9 M parameters (7.4 MB of gradients) against 6 · 512 · 1.9 M FLOP a step. */
-export const WIDE_MLP: DataParallelConfig = { ...MNIST_MLP, layers: [784, 1024, 1024, 10], globalBatch: 512 };
+/** Compute dominates: ~1.9 M parameters (7.4 MB of gradients) against 6 · 1024 · 1.9 M ≈ 11.5 GFLOP a step. */
+export const WIDE_MLP: DataParallelConfig = {
+  ...MNIST_MLP,
+  layers: [784, 1024, 1024, 10],
+  globalBatch: 1024,
+};
 
 /**
  * How a replica's gradients become the update: 'ring' all-reduces (mean) the flat gradient and every replica steps
@@ -47,6 +52,7 @@ export const WIDE_MLP: DataParallelConfig = { ...MNIST_MLP, layers: [784, 1024, 
 export type Sync =
   | { kind: 'none' }
   | { kind: 'ring'; link: RingLink }
+  | { kind: 'bucketed'; transport: CommTransport; rank: number; size: number; capFloats: number }
   | { kind: 'parameter-server'; rank: number; size: number; star: Peer[] };
 
 export interface ReplicaLog {
@@ -56,9 +62,13 @@ export interface ReplicaLog {
   losses: number[];
   /** The parameters after the last step, flattened in the model's order. */
   parameters: number[];
-  /** Per timed step, milliseconds: forward + backward, and synchronization + update. */
+  /**
+   * Per timed step, milliseconds: forward + backward; the synchronization that follows it (when bucketed, the part
+   * not hidden behind the backward pass; it includes waiting for the slowest replica); the optimizer's update.
+   */
   computeMs: number[];
   communicateMs: number[];
+  updateMs: number[];
   /** Parameters in the model (the floats each all-reduce moves). */
   parameterCount: number;
 }
@@ -94,8 +104,8 @@ const valuesOf = (p: Parameter) => p.value.data as Float32Array;
  * trajectory up to float32 rounding (the sums are taken in another order).
  */
 export async function trainReplica(config: DataParallelConfig, sync: Sync): Promise<ReplicaLog> {
-  const rank = sync.kind === 'ring' ? sync.link.rank : sync.kind === 'parameter-server' ? sync.rank : 0;
-  const size = sync.kind === 'ring' ? sync.link.size : sync.kind === 'parameter-server' ? sync.size : 1;
+  const rank = sync.kind === 'ring' ? sync.link.rank : sync.kind === 'none' ? 0 : sync.rank;
+  const size = sync.kind === 'ring' ? sync.link.size : sync.kind === 'none' ? 1 : sync.size;
   const { globalBatch, steps, lr, momentum, seed, warmup = 0 } = config;
   if (globalBatch % size !== 0)
     throw new RangeError(`the global batch (${globalBatch}) must divide evenly among ${size} replicas`);
@@ -109,7 +119,11 @@ export async function trainReplica(config: DataParallelConfig, sync: Sync): Prom
   const params = model.parameters();
   const optimizer = new SGD(params, { lr, momentum });
   const { offsets, total } = flatLayout(params);
-  const flat = new Float32Array(total);
+  const bucketed =
+    sync.kind === 'bucketed'
+      ? new BucketedAllReduce(params, sync.capFloats, sync.transport, rank)
+      : undefined;
+  const flat = bucketed?.flat ?? new Float32Array(total);
   const shard = globalBatch / size;
   const count = train.x.shape[0]!;
   const images = train.x.data as Float32Array;
@@ -123,42 +137,62 @@ export async function trainReplica(config: DataParallelConfig, sync: Sync): Prom
     parameters: [],
     computeMs: [],
     communicateMs: [],
+    updateMs: [],
     parameterCount: total,
   };
 
-  for (let step = 0; step < warmup + steps; step++) {
-    const started = performance.now();
-    // Global batch `step` is rows [step·B, (step + 1)·B) of the (already shuffled) training set, wrapping round.
-    for (let i = 0; i < shard; i++) {
-      const row = (step * globalBatch + rank * shard + i) % count;
-      x.set(images.subarray(row * inputs, (row + 1) * inputs), i * inputs);
-      y[i] = labels[row]!;
+  try {
+    for (let step = 0; step < warmup + steps; step++) {
+      const started = performance.now();
+      // Global batch `step` is rows [step·B, (step + 1)·B) of the (already shuffled) training set, wrapping round.
+      for (let i = 0; i < shard; i++) {
+        const row = (step * globalBatch + rank * shard + i) % count;
+        x.set(images.subarray(row * inputs, (row + 1) * inputs), i * inputs);
+        y[i] = labels[row]!;
+      }
+      optimizer.zeroGrad();
+      const loss = crossEntropy(
+        model.forward(new Tensor(fromTypedArray(x, [shard, inputs]))),
+        fromTypedArray(y, [shard]),
+      );
+      // Bucketed: each bucket's all-reduce starts on the communication thread as soon as the backward pass finishes it.
+      loss.backward({ onLeafGrad: bucketed?.onLeafGrad });
+      const computed = performance.now();
+      let updateMs = 0;
+      const update = () => {
+        const t = performance.now();
+        optimizer.step();
+        updateMs = performance.now() - t;
+      };
+      if (bucketed) {
+        bucketed.wait();
+        setGrads(params, offsets, flat);
+        update();
+      } else if (sync.kind === 'ring') {
+        params.forEach((p, i) => {
+          flat.set(p.grad!.toReadonlyTypedArray() as Float32Array, offsets[i]);
+        });
+        await ringAllReduce(sync.link, flat, 'mean');
+        setGrads(params, offsets, flat);
+        update();
+      } else if (sync.kind === 'parameter-server') {
+        params.forEach((p, i) => {
+          flat.set(p.grad!.toReadonlyTypedArray() as Float32Array, offsets[i]);
+        });
+        await parameterServerStep(sync, flat, params, offsets, update);
+      } else {
+        update();
+      }
+      const done = performance.now();
+      if (step >= warmup) {
+        log.losses.push(loss.item());
+        log.computeMs.push(computed - started);
+        log.updateMs.push(updateMs);
+        log.communicateMs.push(done - computed - updateMs);
+      }
     }
-    optimizer.zeroGrad();
-    const loss = crossEntropy(
-      model.forward(new Tensor(fromTypedArray(x, [shard, inputs]))),
-      fromTypedArray(y, [shard]),
-    );
-    loss.backward();
-    const computed = performance.now();
-    params.forEach((p, i) => {
-      flat.set(p.grad!.toReadonlyTypedArray() as Float32Array, offsets[i]);
-    });
-    if (sync.kind === 'ring') {
-      await ringAllReduce(sync.link, flat, 'mean');
-      setGrads(params, offsets, flat);
-      optimizer.step();
-    } else if (sync.kind === 'parameter-server') {
-      await parameterServerStep(sync, flat, params, offsets, () => optimizer.step());
-    } else {
-      optimizer.step();
-    }
-    const done = performance.now();
-    if (step >= warmup) {
-      log.losses.push(loss.item());
-      log.computeMs.push(computed - started);
-      log.communicateMs.push(done - computed);
-    }
+  } finally {
+    await bucketed?.close();
   }
   log.parameters = params.flatMap((p) => Array.from(valuesOf(p)));
   return log;

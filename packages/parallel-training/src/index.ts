@@ -10,6 +10,7 @@ export {
   WIDE_MLP,
 } from './data-parallel.js';
 export { freePort, type LaunchOptions, launchProcesses, runRank } from './launch.js';
+export { type Bucket, BucketedAllReduce, type CommTransport, makeBuckets } from './overlap.js';
 export { chunkStart, type RingLink, ringAllReduce } from './ring.js';
 export { parameterCount, runDataParallel, type Strategy } from './run.js';
 export {

@@ -23,13 +23,23 @@ export async function runRank<T>(
     group = await connectGroup({ ...env, timeoutMs: options.timeoutMs });
     const result = await body(group);
     await group.close();
-    report({ result });
+    reportResult(result);
   } catch (error) {
-    const failedRank = error instanceof RankFailure ? error.failedRank : env.rank;
-    await group?.abort(failedRank);
-    report({ failure: { message: (error as Error).message, failedRank } });
-    process.exitCode = 1;
+    await group?.abort(error instanceof RankFailure ? error.failedRank : env.rank);
+    reportFailure(error, env.rank);
   }
+}
+
+/** Reports a rank's result to its launcher (over IPC when there is one, else as a JSON line on stdout). */
+export function reportResult(result: unknown): void {
+  report({ result });
+}
+
+/** Reports a rank's failure (naming the rank at fault: this one, or the one a RankFailure names); exit code 1. */
+export function reportFailure(error: unknown, rank: number): void {
+  const failedRank = error instanceof RankFailure ? error.failedRank : rank;
+  report({ failure: { message: (error as Error).message, failedRank } });
+  process.exitCode = 1;
 }
 
 function report(message: Report): void {

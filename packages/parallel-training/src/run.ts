@@ -17,7 +17,11 @@ export async function runDataParallel(
   config: DataParallelConfig,
   replicas: number,
   strategy: Strategy,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** Overlap the ring with the backward pass (buckets of this many floats, on a communication thread). */
+    bucketCap?: number;
+  } = {},
 ): Promise<ReplicaLog[]> {
   if (!Number.isInteger(replicas) || replicas < 1)
     throw new RangeError(`replicas must be a whole number ≥ 1, got ${replicas}`);
@@ -30,7 +34,7 @@ export async function runDataParallel(
     return runThreadGroup<ReplicaLog>(new URL('./replica-thread.ts', import.meta.url), replicas, {
       capacity: Math.ceil(parameterCount(config.layers) / replicas) + 1,
       timeoutMs: options.timeoutMs ?? 60_000,
-      workerData: { config },
+      workerData: { config, bucketCap: options.bucketCap },
     });
   }
   return launchProcesses<ReplicaLog>(new URL('./replica-process.ts', import.meta.url), replicas, {

@@ -100,14 +100,16 @@ export interface ThreadGroupOptions {
 }
 
 /**
- * A worker running a TypeScript module: Node's loader flags do not reach worker threads, so the worker is a small
- * script that loads the module through tsx's API (resolved from this package, where tsx is installed).
+ * A worker running a module. For a TypeScript one (sources run in place): Node's loader hooks do not reach worker
+ * threads, so the worker is a small script that loads it through tsx's API (resolved from this package, where tsx is
+ * installed), with workspace packages resolved to their sources.
  */
-function workerFor(script: URL, options: ConstructorParameters<typeof Worker>[1]): Worker {
+export function workerFor(script: URL, options: ConstructorParameters<typeof Worker>[1] = {}): Worker {
   if (!script.pathname.endsWith('.ts')) return new Worker(script, options);
   const api = import.meta.resolve('tsx/esm/api');
   const source = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(script.href)}, ${JSON.stringify(script.href)}));`;
-  return new Worker(source, { ...options, eval: true });
+  const execArgv = [...(options.execArgv ?? []), '--conditions=@mle/source'];
+  return new Worker(source, { ...options, execArgv, eval: true });
 }
 
 /**
