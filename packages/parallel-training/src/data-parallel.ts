@@ -198,9 +198,10 @@ export async function trainReplica(config: DataParallelConfig, sync: Sync): Prom
   return log;
 }
 
+/** Points each gradient at its range of the flat buffer (views, not copies: the update reads them before the next step writes). */
 function setGrads(params: Parameter[], offsets: number[], flat: Float32Array): void {
   params.forEach((p, i) => {
-    p.grad = fromTypedArray(flat.slice(offsets[i], offsets[i]! + p.size), p.shape as number[]) as NDArray;
+    p.grad = fromTypedArray(flat.subarray(offsets[i], offsets[i]! + p.size), p.shape as number[]) as NDArray;
   });
 }
 

@@ -1,39 +1,64 @@
 /** Run: pnpm --filter @mle/parallel-training demo [-- --quick] */
-import { demoFlags, formatTable, median } from '@mle/report';
-import { runThreadGroup } from './index.js';
+import { demoFlags, formatTable } from '@mle/report';
+import { allReduceSeconds, MNIST_MLP, type ReplicaLog, runDataParallel, type Strategy } from './index.js';
 
 const { quick } = demoFlags();
 const lengths = quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000, 4_000_000];
 const repeats = quick ? 3 : 9;
 const rows: string[][] = [];
-for (const size of [2, 4]) {
-  const timings = await runThreadGroup<number[][]>(new URL('./demo-rank.ts', import.meta.url), size, {
-    capacity: Math.ceil(Math.max(...lengths) / size) + 1,
-    workerData: { lengths, repeats },
-  });
-  lengths.forEach((length, k) => {
-    // A step ends when its slowest rank does: the median over repeats of the slowest rank's time.
-    const ms = median(
-      timings[0]!.slice(0, repeats).map((_, r) => Math.max(...timings.map((t) => t[k]![r]!))),
-    );
-    const bytesPerRank = (2 * (size - 1) * 4 * length) / size;
-    rows.push([
-      String(size),
-      length.toLocaleString('en-US'),
-      (bytesPerRank / 1e6).toFixed(2),
-      ms.toFixed(3),
-      (bytesPerRank / (ms / 1000) / 1e9).toFixed(2),
-    ]);
-  });
-}
+for (const transport of ['threads', 'tcp'] as const)
+  for (const size of [2, 4]) {
+    const seconds = await allReduceSeconds(transport, size, lengths, repeats);
+    lengths.forEach((length, k) => {
+      const bytesPerRank = (2 * (size - 1) * 4 * length) / size;
+      rows.push([
+        transport,
+        String(size),
+        length.toLocaleString('en-US'),
+        (bytesPerRank / 1e6).toFixed(2),
+        (seconds[k]! * 1000).toFixed(3),
+        (bytesPerRank / seconds[k]! / 1e9).toFixed(2),
+      ]);
+    });
+  }
 console.log(
-  `Ring all-reduce (mean) of float32 buffers over shared memory, one worker thread per rank; median of ${repeats} after a warm-up (this machine has 2 cores, so 4 ranks share them):`,
+  `Ring all-reduce (mean) of float32 buffers, one rank per worker thread (shared memory) or per process (TCP on loopback); median of ${repeats} after a warm-up, each the slowest rank's time (this machine has 2 cores, so 4 ranks share them):`,
 );
 console.log(
-  formatTable(['ranks', 'values', 'MB sent per rank', 'ms', 'GB/s per rank'], rows, {
-    align: ['right', 'right', 'right', 'right', 'right'],
+  formatTable(['transport', 'ranks', 'values', 'MB sent per rank', 'ms', 'GB/s per rank'], rows, {
+    align: ['left', 'right', 'right', 'right', 'right', 'right'],
   }),
 );
 console.log(
-  'Each rank sends 2(N − 1)/N of the buffer, however many ranks there are: the ring’s bandwidth cost is flat in N.',
+  'Each rank sends 2(N − 1)/N of the buffer, however many ranks there are: the ring’s bandwidth cost is flat in N.\n',
 );
+
+// Data-parallel SGD: the same 20 steps on one replica and on two, every way; the parameters must agree.
+const config = { ...MNIST_MLP, steps: quick ? 10 : 20 };
+const maxDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+const [single] = await runDataParallel(config, 1, 'ring-threads');
+const runs: [string, ReplicaLog[]][] = [['1 replica', [single!]]];
+for (const strategy of ['ring-threads', 'ring-tcp', 'parameter-server'] satisfies Strategy[])
+  runs.push([`2 replicas, ${strategy}`, await runDataParallel(config, 2, strategy)]);
+runs.push([
+  '2 replicas, ring-threads, bucketed overlap',
+  await runDataParallel(config, 2, 'ring-threads', { bucketCap: 30_000 }),
+]);
+console.log(
+  `Data-parallel SGD on the MNIST MLP (${config.layers.join('-')}, global batch ${config.globalBatch}, ${config.steps} steps, seed ${config.seed}):`,
+);
+console.log(
+  formatTable(
+    ['run', 'final loss (global batch)', 'max |Δ parameter| vs 1 replica'],
+    runs.map(([name, logs]) => {
+      const loss = logs.reduce((s, l) => s + l.losses.at(-1)!, 0) / logs.length;
+      return [
+        name,
+        loss.toFixed(6),
+        Math.max(...logs.map((l) => maxDiff(l.parameters, single!.parameters))).toExponential(1),
+      ];
+    }),
+    { align: ['left', 'right', 'right'] },
+  ),
+);
+console.log('Timings are the bench’s: pnpm --filter @mle/parallel-training bench.');

@@ -1,4 +1,15 @@
 /** Data, tensor and pipeline parallelism from scratch: the ring all-reduce and its two transports. */
+
+export {
+  fitLink,
+  INTERCONNECTS,
+  type Link,
+  mlpStepFlops,
+  predictStep,
+  ringAllReduceSeconds,
+  type StepModel,
+  type StepPrediction,
+} from './cost-model.js';
 export {
   buildMlp,
   type DataParallelConfig,
@@ -9,6 +20,7 @@ export {
   trainReplica,
   WIDE_MLP,
 } from './data-parallel.js';
+export { concurrentMatmulFlops } from './flops.js';
 export { freePort, type LaunchOptions, launchProcesses, runRank } from './launch.js';
 export { type Bucket, BucketedAllReduce, type CommTransport, makeBuckets } from './overlap.js';
 export { chunkStart, type RingLink, ringAllReduce } from './ring.js';
@@ -28,3 +40,4 @@ export {
   type ThreadGroupOptions,
   threadLink,
 } from './threads.js';
+export { allReduceSeconds, timeAllReduces } from './timing.js';
