@@ -26,6 +26,7 @@ import {
 import { fromTypedArray } from '@mle/tensor';
 import {
   allReduceSeconds,
+  bubbleFormula,
   concurrentMatmulFlops,
   type DataParallelConfig,
   fitLink,
@@ -37,6 +38,7 @@ import {
   predictStep,
   type ReplicaLog,
   runDataParallel,
+  runPipeline,
   type Strategy,
   WIDE_MLP,
 } from '../src/index.js';
@@ -117,30 +119,46 @@ results.push(
 interface Variant {
   impl: string;
   label: string;
+  /** The bar chart's axis label. */
+  short: string;
   replicas: number;
   strategy: Strategy;
   bucketCap?: number;
 }
 const BUCKET = 262_144; // 1 MB of float32 (DDP's default is 25 MB, for models a thousand times larger)
 const variants: Variant[] = [
-  { impl: '1-replica', label: '1 replica', replicas: 1, strategy: 'ring-threads' },
-  { impl: 'ring-threads', label: 'ring, shared memory', replicas: 2, strategy: 'ring-threads' },
+  { impl: '1-replica', label: '1 replica', short: '1 replica', replicas: 1, strategy: 'ring-threads' },
+  {
+    impl: 'ring-threads',
+    label: 'ring, shared memory',
+    short: 'ring shm',
+    replicas: 2,
+    strategy: 'ring-threads',
+  },
   {
     impl: 'ring-threads-bucketed',
     label: 'ring, shared memory, overlapped',
+    short: 'ring shm + overlap',
     replicas: 2,
     strategy: 'ring-threads',
     bucketCap: BUCKET,
   },
-  { impl: 'ring-tcp', label: 'ring, TCP', replicas: 2, strategy: 'ring-tcp' },
+  { impl: 'ring-tcp', label: 'ring, TCP', short: 'ring TCP', replicas: 2, strategy: 'ring-tcp' },
   {
     impl: 'ring-tcp-bucketed',
     label: 'ring, TCP, overlapped',
+    short: 'ring TCP + overlap',
     replicas: 2,
     strategy: 'ring-tcp',
     bucketCap: BUCKET,
   },
-  { impl: 'parameter-server', label: 'parameter server, TCP', replicas: 2, strategy: 'parameter-server' },
+  {
+    impl: 'parameter-server',
+    label: 'parameter server, TCP',
+    short: 'param. server',
+    replicas: 2,
+    strategy: 'parameter-server',
+  },
 ];
 const cases: { name: string; title: string; config: DataParallelConfig }[] = [
   {
@@ -245,6 +263,7 @@ const big = { params: 1.3e9, tokensPerGpu: 8 * 2048 };
 const gpuCompute = (6 * big.params * big.tokensPerGpu) / (GPU.bf16 * GPU.mfu);
 const gpus = [8, 16, 32, 64, 128, 256, 512, 1024];
 const scaling = INTERCONNECTS.map((link) => ({
+  id: link.id,
   name: link.name,
   points: gpus.map((N) => {
     const step = predictStep({
@@ -261,14 +280,34 @@ const scaling = INTERCONNECTS.map((link) => ({
 for (const s of scaling)
   results.push({
     case: 'gpt-1.3b-1024-gpus',
-    impl: s.name
-      .split(':')[0]!
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-'),
+    impl: s.id,
     metric: 'efficiency',
     value: s.points.at(-1)!.y,
     unit: 'ratio',
   });
+
+// --- Pipeline parallelism: the measured bubble of two stages against (p − 1)/(m + p − 1) -------------------------
+// Layers chosen so the two stages carry about the same multiply-adds (784·1024 + 1024² against 1024·1792 + 1792·10).
+const PIPE = { layers: [784, 1024, 1024, 1792, 10], batch: 512, seed: 1 };
+const micros = quick ? [1, 4] : [1, 2, 4, 8, 16];
+const bubbles = new Map<string, number>();
+for (const micro of micros)
+  for (const schedule of ['gpipe', '1f1b'] as const) {
+    const measuredBubbles: number[] = [];
+    for (let r = 0; r < runs; r++)
+      measuredBubbles.push((await runPipeline({ ...PIPE, schedule, micro })).bubble);
+    bubbles.set(`${schedule}/${micro}`, median(measuredBubbles));
+    results.push({
+      case: `pipeline-2-m${micro}`,
+      impl: schedule,
+      metric: 'bubble',
+      value: median(measuredBubbles),
+      unit: 'ratio',
+    });
+    log(
+      `pipeline ${schedule} m=${micro}: bubble ${median(measuredBubbles).toFixed(3)} (formula ${bubbleFormula(2, micro).toFixed(3)})`,
+    );
+  }
 
 const run = benchRecord({ package: '@mle/parallel-training', results });
 printBenchReport(run, { json });
@@ -318,9 +357,9 @@ if (!json && !quick) {
     bars: variants.flatMap((v) => {
       const t = get('wide-mlp-2', v.impl);
       return [
-        { category: v.label, series: 'compute', value: t.compute },
-        { category: v.label, series: 'exposed sync', value: t.sync },
-        { category: v.label, series: 'update', value: t.update },
+        { category: v.short, series: 'compute', value: t.compute },
+        { category: v.short, series: 'exposed sync', value: t.sync },
+        { category: v.short, series: 'update', value: t.update },
       ];
     }),
     width: 640,
@@ -332,15 +371,42 @@ if (!json && !quick) {
     series: scaling,
     width: 640,
   });
+  const bubbleChart = await lineChartSvg({
+    title: `Two-stage pipeline, batch ${PIPE.batch}: the bubble against (p − 1)/(m + p − 1) (median of ${runs} runs)`,
+    x: { label: 'micro-batches m', log: true, format: 'd' },
+    y: { label: 'idle fraction of the step' },
+    series: [
+      { name: '(p − 1)/(m + p − 1)', points: micros.map((m) => ({ x: m, y: bubbleFormula(2, m) })) },
+      { name: 'GPipe, measured', points: micros.map((m) => ({ x: m, y: bubbles.get(`gpipe/${m}`)! })) },
+      { name: '1F1B, measured', points: micros.map((m) => ({ x: m, y: bubbles.get(`1f1b/${m}`)! })) },
+    ],
+    width: 640,
+  });
+  const bubbleTable = markdownTable(
+    ['micro-batches m', '(p − 1)/(m + p − 1)', 'GPipe', '1F1B'],
+    micros.map((m) => [
+      String(m),
+      bubbleFormula(2, m).toFixed(3),
+      bubbles.get(`gpipe/${m}`)!.toFixed(3),
+      bubbles.get(`1f1b/${m}`)!.toFixed(3),
+    ]),
+    { align: ['right', 'right', 'right', 'right'] },
+  );
   commitBenchRun(packageDir, run, {
-    charts: { 'step-breakdown.svg': breakdown, 'scale-out.svg': scaleChart },
+    charts: {
+      'step-breakdown.svg': breakdown,
+      'scale-out.svg': scaleChart,
+      'pipeline-bubble.svg': bubbleChart,
+    },
     markdown: [
       `Each replica single-threaded (the matmul pool set to one thread); global batches split evenly; step times are the slowest replica's, median over the run's steps, median of ${runs} runs (the variants interleaved). "Exposed sync" is what follows the backward pass before the update (with overlap, the all-reduce left after it), including waiting for the other replica.`,
       stepTable,
       `**The cost model** (\`src/cost-model.ts\`) is fed only microbenchmarks: the matmul kernel on one core (${shape.m}×${shape.k}×${shape.n}: ${(flopsPerSecond[1]! / 1e9).toFixed(1)} GFLOP/s alone, ${(flopsPerSecond[2]! / 1e9).toFixed(1)} GFLOP/s while a copy runs on the other core: the rate a replica gets beside another), SGD with momentum (${(updateSecondsPerParam * 1e9).toFixed(2)} ns a parameter), and each transport's α–β fit from a 2-rank all-reduce of ${small.toLocaleString('en-US')} and ${large.toLocaleString('en-US')} floats (shared memory: α ${(links.threads.latency * 1e6).toFixed(0)} µs, ${(links.threads.bandwidth / 1e9).toFixed(2)} GB/s; TCP on loopback: α ${(links.tcp.latency * 1e6).toFixed(0)} µs, ${(links.tcp.bandwidth / 1e9).toFixed(2)} GB/s). Compute is 6 · batch · weights FLOP at the kernel's rate.`,
       modelTable,
       `Without overlap, on the wide MLP, the model is within ${(100 * worst('wide-mlp-2', false)).toFixed(0)}% of every measurement; with overlap it is off by up to ${(100 * worst('wide-mlp-2', true)).toFixed(0)}%: it assumes the all-reduce runs on an engine of its own (a GPU's copy engines and NIC), while here the communication thread needs a core and both are computing. On the MNIST MLP a step is ${get('mnist-mlp-2', '1-replica').step.toFixed(1)} ms: launch and element-wise costs the FLOP count leaves out dominate, and the model is off by up to ${(100 * worst('mnist-mlp-2', false)).toFixed(0)}%.`,
-      `**Scale-out** (the chart): the same model with ${GPU.name}'s datasheet BF16 peak (989 TFLOP/s dense) at an assumed 40% utilization, ${big.params / 1e9} B parameters (bf16 gradients, ${(2 * big.params) / 1e9} GB), ${big.tokensPerGpu} tokens per GPU per step (compute ${(gpuCompute * 1000).toFixed(0)} ms), one flat ring: ${INTERCONNECTS.map((l) => `${l.name} (${l.source}; α ${l.latency * 1e6} µs, an estimate)`).join('; ')}. Efficiency at 1,024 GPUs: ${scaling.map((s) => `${s.name.split(':')[0]} ${(100 * s.points.at(-1)!.y).toFixed(0)}%`).join(', ')}.`,
+      `**Scale-out** (the chart): the same model with ${GPU.name}'s datasheet BF16 peak (989 TFLOP/s dense) at an assumed 40% utilization, ${big.params / 1e9} B parameters (bf16 gradients, ${(2 * big.params) / 1e9} GB), ${big.tokensPerGpu} tokens per GPU per step (compute ${(gpuCompute * 1000).toFixed(0)} ms), one flat ring: ${INTERCONNECTS.map((l) => `${l.name} (${l.source}; α ${l.latency * 1e6} µs, an estimate)`).join('; ')}. Efficiency at 1,024 GPUs: ${scaling.map((s) => `${s.name} ${(100 * s.points.at(-1)!.y).toFixed(0)}%`).join(', ')}.`,
+      `**Pipeline parallelism**: the MLP ${PIPE.layers.join('-')} split into two stages of about equal multiply-adds, one worker thread each (activations forward and gradients back over the shared-memory ring), one step of batch ${PIPE.batch} in m micro-batches; the bubble is each stage's idle share of the span from the first forward to the last backward, averaged over the stages.`,
+      bubbleTable,
     ].join('\n\n'),
   });
 }

@@ -78,21 +78,24 @@ export const mlpStepFlops = (layers: number[], batch: number): number =>
  * Published interconnect bandwidths, per GPU and direction, for the scale-out chart. Latencies are estimates of one
  * ring step's fixed cost (order of magnitude, not datasheet figures).
  */
-export const INTERCONNECTS: (Link & { source: string })[] = [
+export const INTERCONNECTS: (Link & { id: string; source: string })[] = [
   {
-    name: 'NVLink 4 (H100 SXM): 450 GB/s',
+    id: 'nvlink-4',
+    name: 'NVLink 4, 450 GB/s',
     bandwidth: 450e9,
     latency: 3e-6,
     source: 'NVIDIA H100 Tensor Core GPU datasheet: NVLink 900 GB/s per GPU (both directions)',
   },
   {
-    name: 'InfiniBand NDR: 50 GB/s',
+    id: 'infiniband-ndr',
+    name: 'InfiniBand NDR, 50 GB/s',
     bandwidth: 50e9,
     latency: 6e-6,
     source: 'NVIDIA ConnectX-7 / DGX H100: one 400 Gb/s NDR port per GPU',
   },
   {
-    name: 'Ethernet 100 GbE: 12.5 GB/s',
+    id: 'ethernet-100g',
+    name: '100 Gb Ethernet, 12.5 GB/s',
     bandwidth: 12.5e9,
     latency: 20e-6,
     source: 'IEEE 802.3 100 Gb/s Ethernet (100GBASE-SR4 and kin): 100 Gb/s per port',

@@ -141,8 +141,9 @@ export async function launchProcesses<T>(
 }
 
 /**
- * The rank at fault: one that failed of its own error (its report names itself), else one that died without a
- * report, else the rank the first report names (a rank that timed out waiting names the one it waited for).
+ * The rank at fault: one that failed of its own error (its report names itself); else one that died without a
+ * report; else one that never reported and had to be killed (stuck: the others timed out waiting for it); else the
+ * rank the first report names.
  */
 function blame(
   failed: { rank: number; code: number | null; signal: NodeJS.Signals | null }[],
@@ -161,19 +162,24 @@ function blame(
     return r && 'failure' in r && r.failure.failedRank === e.rank;
   });
   const died = failed.find((e) => !reports[e.rank] && !killed.has(e.rank));
+  const stuck = failed.find((e) => !reports[e.rank] && killed.has(e.rank));
   const named = failed
     .map((e) => reports[e.rank])
     .find(
       (r): r is { failure: { message: string; failedRank: number } } =>
         !!r && 'failure' in r && r.failure.failedRank !== null,
     );
-  const culprit = own?.rank ?? died?.rank ?? named?.failure.failedRank ?? failed[0]!.rank;
+  const culprit = own?.rank ?? died?.rank ?? stuck?.rank ?? named?.failure.failedRank ?? failed[0]!.rank;
   const cause = failed.find((e) => e.rank === culprit);
   if (killed.size === failed.length)
     return new RankFailure(`the job did not finish within ${timeoutMs} ms`, culprit);
+  // For a stuck rank, a peer's report that names it says what it failed to do.
+  const witness = reports.find((r) => !!r && 'failure' in r && r.failure.failedRank === culprit) as
+    | { failure: { message: string } }
+    | undefined;
   const detail =
     cause && !killed.has(culprit)
       ? describe(cause)
-      : `${named?.failure.message ?? 'it did not answer'}; it did not stop and was killed`;
+      : `${witness?.failure.message ?? 'it did not answer'}; it did not stop and was killed`;
   return new RankFailure(`rank ${culprit} failed: ${detail}`, culprit);
 }
