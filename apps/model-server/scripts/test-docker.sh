@@ -2,70 +2,13 @@
 # pnpm --filter @mle/model-server test:docker
 # Builds the model-server image with a real Docker engine, runs it, waits until Docker reports it healthy,
 # sends an inference request and checks the answer, then removes everything. Where no engine can run it prints
-# SKIPPED and fails, unless ALLOW_DOCKER_SKIP=1. On this kind of machine no engine runs by default and no base image
-# can be pulled, so (as root) it starts a private dockerd and builds a stand-in node:20-bookworm-slim with debootstrap.
-set -euo pipefail
+# SKIPPED and fails, unless ALLOW_DOCKER_SKIP=1 (the engine and base image: scripts/docker-engine.sh).
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
-skip() {
-  echo "test:docker: SKIPPED: $1"
-  if [ "${ALLOW_DOCKER_SKIP:-}" = 1 ]; then exit 0; fi
-  exit 1
-}
+# The engine and the base image: shared with the other images' tests.
+source "$repo/scripts/docker-engine.sh"
+docker_test_cleanup() { docker rm -f mle-model-server-test >/dev/null 2>&1; }
+docker_engine_start
 
-export DOCKER_HOST=${DOCKER_HOST:-}
-work=$(mktemp -d /tmp/mle-docker.XXXXXX)
-bridge=mlebr$$
-started_engine=0
-cleanup() {
-  set +e
-  if [ -n "$DOCKER_HOST" ]; then docker rm -f mle-model-server-test >/dev/null 2>&1; fi
-  if [ "$started_engine" = 1 ]; then
-    kill "$(cat "$work/dockerd.pid" 2>/dev/null)" 2>/dev/null
-    sleep 2
-    ip link del "$bridge" 2>/dev/null
-  fi
-  rm -rf "$work" 2>/dev/null
-}
-trap cleanup EXIT
-
-if ! docker info >/dev/null 2>&1; then
-  [ "$(id -u)" = 0 ] || skip "no Docker engine is running, and starting a private one needs root"
-  if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null || skip "cannot install docker.io and debootstrap"
-  fi
-  ip link add "$bridge" type bridge && ip addr add 172.31.251.1/24 dev "$bridge" && ip link set "$bridge" up || skip "cannot create a network bridge"
-  dockerd --data-root "$work/data" --exec-root "$work/exec" -H "unix://$work/docker.sock" --pidfile "$work/dockerd.pid" \
-    --storage-driver=overlay2 --iptables=false --ip-forward=false --ip-masq=false --bridge="$bridge" >"$work/dockerd.log" 2>&1 &
-  started_engine=1
-  export DOCKER_HOST="unix://$work/docker.sock"
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null 2>&1 || { tail -20 "$work/dockerd.log"; skip "the Docker engine did not start"; }
-fi
-echo "test:docker: engine $(docker version --format '{{.Server.Version}}')"
-
-if ! docker image inspect node:20-bookworm-slim >/dev/null 2>&1 && ! docker pull -q node:20-bookworm-slim >/dev/null 2>&1; then
-  echo "test:docker: building a stand-in node:20-bookworm-slim (debootstrap + this machine's node)"
-  mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  debootstrap --variant=minbase bookworm "$work/rootfs" "${mirror:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 \
-    || { tail -20 "$work/debootstrap.log"; skip "debootstrap failed"; }
-  root="$work/rootfs"
-  cp "$(readlink -f "$(command -v node)")" "$root/usr/bin/node"
-  npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
-  mkdir -p "$root/usr/lib/node_modules" && cp -r "$npm_dir" "$root/usr/lib/node_modules/npm"
-  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/bin/npm"
-  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/bin/npx"
-  echo 'node:x:1000:1000::/home/node:/bin/sh' >>"$root/etc/passwd"
-  echo 'node:x:1000:' >>"$root/etc/group"
-  mkdir -p "$root/home/node" && chown 1000:1000 "$root/home/node"
-  mkdir -p "$root/etc/ssl/certs" && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
-  tar -C "$root" -c . | docker import \
-    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' - node:20-bookworm-slim >/dev/null
-fi
-
-# BuildKit needs the buildx plugin, which Debian 12's docker.io lacks; the classic builder runs this Dockerfile too.
-if docker buildx version >/dev/null 2>&1; then export DOCKER_BUILDKIT=1; else export DOCKER_BUILDKIT=0; fi
 echo "test:docker: building the image (BuildKit: $DOCKER_BUILDKIT)"
 docker build --network host -q -f "$repo/apps/model-server/Dockerfile" -t mle-model-server:test "$repo" >/dev/null
 

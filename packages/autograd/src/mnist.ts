@@ -44,11 +44,14 @@ export interface MnistArrays {
 
 /**
  * The seeded MNIST split as arrays: 8,000 training digits of which the last `devSize` are held out as a
- * dev set, and 2,000 test digits. `image` shapes each example as [784] (MLP) or [1, 28, 28] (CNN).
+ * dev set, and 2,000 test digits. `image` shapes each example as [784] (MLP) or [1, 28, 28] (CNN). `dir` reads
+ * the digit files from another directory (a mounted volume) instead of the mnist package.
  */
-export function mnistArrays(options: { seed?: number; devSize?: number; image?: 'flat' | 'grid' } = {}) {
-  const { seed = 0, devSize = 1000, image = 'flat' } = options;
-  const { train, test } = loadMnist({ seed });
+export function mnistArrays(
+  options: { seed?: number; devSize?: number; image?: 'flat' | 'grid'; dir?: string } = {},
+) {
+  const { seed = 0, devSize = 1000, image = 'flat', dir } = options;
+  const { train, test } = loadMnist({ seed, dir });
   const shape = image === 'flat' ? [MNIST_PIXELS] : [1, 28, 28];
   const arrays = (images: Float32Array, labels: Uint8Array, count: number): MnistArrays => ({
     x: fromTypedArray(images, [count, ...shape]),

@@ -11,8 +11,8 @@ import {
 import { mnistArrays } from '@mle/autograd/mnist';
 import { fromTypedArray, type NDArray, setMatmulThreads } from '@mle/tensor';
 import { BucketedAllReduce, type CommTransport } from './overlap.js';
+import type { Peer } from './peer.js';
 import { type RingLink, ringAllReduce } from './ring.js';
-import type { Peer } from './tcp.js';
 
 /** One data-parallel training run: the model, the global batch every step, and the optimizer. */
 export interface DataParallelConfig {
@@ -26,6 +26,8 @@ export interface DataParallelConfig {
   seed: number;
   /** Steps before timing starts (the first steps warm up the kernels and allocate). Default 0. */
   warmup?: number;
+  /** Read the MNIST digit files from this directory (a mounted volume) instead of the mnist package. */
+  dataDir?: string;
 }
 
 export const MNIST_MLP: DataParallelConfig = {
@@ -110,7 +112,7 @@ export async function trainReplica(config: DataParallelConfig, sync: Sync): Prom
   if (globalBatch % size !== 0)
     throw new RangeError(`the global batch (${globalBatch}) must divide evenly among ${size} replicas`);
   setMatmulThreads(1); // each replica owns one core
-  const { train } = mnistArrays({ seed });
+  const { train } = mnistArrays({ seed, dir: config.dataDir });
   const inputs = config.layers[0]!;
   if (inputs !== train.x.shape[1])
     throw new RangeError(`the first layer takes ${inputs} inputs; MNIST images have ${train.x.shape[1]}`);

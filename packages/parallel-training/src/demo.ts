@@ -1,6 +1,17 @@
 /** Run: pnpm --filter @mle/parallel-training demo [-- --quick] */
 import { demoFlags, formatTable } from '@mle/report';
-import { allReduceSeconds, MNIST_MLP, type ReplicaLog, runDataParallel, type Strategy } from './index.js';
+import {
+  allReduceSeconds,
+  hyperband,
+  MNIST_MLP,
+  MNIST_SPACE,
+  type ReplicaLog,
+  runDataParallel,
+  runSearch,
+  type Strategy,
+  siblingModule,
+  workerExecutor,
+} from './index.js';
 
 const { quick } = demoFlags();
 const lengths = quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000, 4_000_000];
@@ -61,4 +72,32 @@ console.log(
     { align: ['left', 'right', 'right'] },
   ),
 );
-console.log('Timings are the bench’s: pnpm --filter @mle/parallel-training bench.');
+
+// Hyperband on the MNIST MLP, small: R = 3 epochs, η = 3, two trials at a time in worker threads.
+const search = await runSearch(
+  hyperband(MNIST_SPACE, { maxEpochs: 3, eta: 3, seed: 1 }),
+  workerExecutor(siblingModule('search/mnist-worker', import.meta.url), 2, { workerData: { seed: 1 } }),
+  { concurrency: 2 },
+);
+console.log('\nHyperband on the MNIST MLP (R = 3 epochs, η = 3, seed 1), two trials at a time:');
+console.log(
+  formatTable(
+    ['trial', 'rung', 'lr', 'width', 'batch', 'dropout', 'epochs', 'dev accuracy'],
+    [...search.outcomes]
+      .sort((a, b) => a.id - b.id)
+      .map((o) => [
+        String(o.id),
+        o.tag ?? '',
+        (o.config.lr as number).toExponential(1),
+        String(o.config.hidden),
+        String(o.config.batchSize),
+        (o.config.dropout as number).toFixed(2),
+        String(o.scores.length),
+        `${(100 * o.scores.at(-1)!).toFixed(1)}%`,
+      ]),
+    { align: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] },
+  ),
+);
+console.log(
+  `Best: ${(100 * search.best!.score).toFixed(1)}% (trial ${search.best!.id}) in ${search.totalEpochs} epochs. Timings and the four searches compared: pnpm --filter @mle/parallel-training bench.`,
+);

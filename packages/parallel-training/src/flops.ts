@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { median } from '@mle/report';
-import { workerFor } from './threads.js';
+import { siblingModule, workerFor } from './threads.js';
 
 /**
  * FLOP/s of the single-threaded matmul kernel on an m×k by k×n product while `threads` copies run at once, one per
@@ -14,7 +14,7 @@ export async function concurrentMatmulFlops(
 ): Promise<number> {
   const barrier = new SharedArrayBuffer(4);
   const workers: Worker[] = Array.from({ length: threads }, () =>
-    workerFor(new URL('./flops-thread.ts', import.meta.url), {
+    workerFor(siblingModule('flops-thread', import.meta.url), {
       workerData: { ...shape, runs, barrier, threads },
     }),
   );

@@ -23,6 +23,7 @@ export {
 export { concurrentMatmulFlops } from './flops.js';
 export { freePort, type LaunchOptions, launchProcesses, runRank } from './launch.js';
 export { type Bucket, BucketedAllReduce, type CommTransport, makeBuckets } from './overlap.js';
+export { Peer } from './peer.js';
 export {
   bubbleFormula,
   type PipelineRunOptions,
@@ -70,7 +71,6 @@ export {
   type ConnectOptions,
   connectGroup,
   groupFromEnv,
-  Peer,
   type ProcessGroupEnv,
   type TcpGroup,
 } from './tcp.js';
@@ -78,6 +78,7 @@ export { type AllReduceSum, MegatronMlp, type MlpWeights } from './tensor-parall
 export {
   RankFailure,
   runThreadGroup,
+  siblingModule,
   type ThreadGroupData,
   type ThreadGroupOptions,
   threadLink,

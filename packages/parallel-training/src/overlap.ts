@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Parameter, Tensor } from '@mle/autograd';
 import type { ProcessGroupEnv } from './tcp.js';
-import { RankFailure, type ThreadGroupData, workerFor } from './threads.js';
+import { RankFailure, siblingModule, type ThreadGroupData, workerFor } from './threads.js';
 
 /** Where the communication thread's ring runs: the thread group's mailboxes, or TCP joined from the environment. */
 export type CommTransport =
@@ -83,7 +83,7 @@ export class BucketedAllReduce {
     params.forEach((p, i) => {
       this.index.set(p, i);
     });
-    this.worker = workerFor(new URL('./overlap-worker.ts', import.meta.url), {
+    this.worker = workerFor(siblingModule('overlap-worker', import.meta.url), {
       workerData: {
         transport,
         control: this.control.buffer,

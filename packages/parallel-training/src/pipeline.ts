@@ -1,4 +1,4 @@
-import { runThreadGroup } from './threads.js';
+import { runThreadGroup, siblingModule } from './threads.js';
 
 export type PipelineSchedule = 'gpipe' | '1f1b';
 
@@ -134,7 +134,7 @@ export async function runPipeline(
       `the batch (${options.batch}) must divide into ${options.micro} equal micro-batches`,
     );
   const widest = Math.max(...options.layers);
-  const stages = await runThreadGroup<StageReport>(new URL('./pipeline-stage.ts', import.meta.url), 2, {
+  const stages = await runThreadGroup<StageReport>(siblingModule('pipeline-stage', import.meta.url), 2, {
     capacity: (options.batch / options.micro) * widest,
     timeoutMs: 60_000,
     workerData: { options },

@@ -1,6 +1,6 @@
 import { type DataParallelConfig, type ReplicaLog, trainReplica } from './data-parallel.js';
 import { launchProcesses } from './launch.js';
-import { runThreadGroup } from './threads.js';
+import { runThreadGroup, siblingModule } from './threads.js';
 
 export type Strategy = 'ring-threads' | 'ring-tcp' | 'parameter-server';
 
@@ -31,13 +31,13 @@ export async function runDataParallel(
     );
   if (replicas === 1 && strategy === 'ring-threads') return [await trainReplica(config, { kind: 'none' })];
   if (strategy === 'ring-threads') {
-    return runThreadGroup<ReplicaLog>(new URL('./replica-thread.ts', import.meta.url), replicas, {
+    return runThreadGroup<ReplicaLog>(siblingModule('replica-thread', import.meta.url), replicas, {
       capacity: Math.ceil(parameterCount(config.layers) / replicas) + 1,
       timeoutMs: options.timeoutMs ?? 60_000,
       workerData: { config, bucketCap: options.bucketCap },
     });
   }
-  return launchProcesses<ReplicaLog>(new URL('./replica-process.ts', import.meta.url), replicas, {
+  return launchProcesses<ReplicaLog>(siblingModule('replica-process', import.meta.url), replicas, {
     env: {
       DP_CONFIG: JSON.stringify(config),
       DP_SYNC: strategy === 'ring-tcp' ? 'ring' : 'parameter-server',

@@ -100,6 +100,13 @@ export interface ThreadGroupOptions {
 }
 
 /**
+ * A module beside the caller's (`base` is its import.meta.url), with the caller's own extension: .ts when the sources
+ * run in place, .js once compiled to dist.
+ */
+export const siblingModule = (name: string, base: string): URL =>
+  new URL(`./${name}${new URL(base).pathname.endsWith('.ts') ? '.ts' : '.js'}`, base);
+
+/**
  * A worker running a module. For a TypeScript one (sources run in place): Node's loader hooks do not reach worker
  * threads, so the worker is a small script that loads it through tsx's API (resolved from this package, where tsx is
  * installed), with workspace packages resolved to their sources.

@@ -1,7 +1,7 @@
 import { median } from '@mle/report';
 import { launchProcesses } from './launch.js';
 import { type RingLink, ringAllReduce } from './ring.js';
-import { runThreadGroup } from './threads.js';
+import { runThreadGroup, siblingModule } from './threads.js';
 
 /** Times ring all-reduces (mean) of each length on this rank, `repeats` times after a warm-up: ms[length][repeat]. */
 export async function timeAllReduces(
@@ -35,11 +35,11 @@ export async function allReduceSeconds(
 ): Promise<number[]> {
   const timings =
     transport === 'threads'
-      ? await runThreadGroup<number[][]>(new URL('./timing-thread.ts', import.meta.url), ranks, {
+      ? await runThreadGroup<number[][]>(siblingModule('timing-thread', import.meta.url), ranks, {
           capacity: Math.ceil(Math.max(...lengths) / ranks) + 1,
           workerData: { lengths, repeats },
         })
-      : await launchProcesses<number[][]>(new URL('./timing-process.ts', import.meta.url), ranks, {
+      : await launchProcesses<number[][]>(siblingModule('timing-process', import.meta.url), ranks, {
           env: { TIMING: JSON.stringify({ lengths, repeats }) },
         });
   return lengths.map(

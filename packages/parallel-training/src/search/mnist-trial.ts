@@ -39,7 +39,13 @@ export async function trainMnistTrial(
   config: Config,
   epochs: number,
   onEpoch: (epoch: number, accuracy: number) => boolean | Promise<boolean>,
-  options: { seed?: number } = {},
+  options: {
+    seed?: number;
+    /** Read the digits from this directory (a mounted volume) instead of the mnist package. */
+    dataDir?: string;
+    /** Called with the trained model (to save it). */
+    onTrained?: (model: Sequential) => void;
+  } = {},
 ): Promise<number[]> {
   const lr = number(config, 'lr');
   const hidden = number(config, 'hidden');
@@ -47,7 +53,7 @@ export async function trainMnistTrial(
   const dropout = number(config, 'dropout');
   const seed = options.seed ?? 0;
   setMatmulThreads(1);
-  const { train, dev } = mnistArrays({ seed: 0 });
+  const { train, dev } = mnistArrays({ seed: 0, dir: options.dataDir });
   manualSeed(seed);
   const model = new Sequential(
     new Linear(784, hidden),
@@ -70,5 +76,6 @@ export async function trainMnistTrial(
     scores.push(score);
     if (!(await onEpoch(epoch, score))) break;
   }
+  options.onTrained?.(model);
   return scores;
 }
