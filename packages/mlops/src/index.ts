@@ -1,0 +1,23 @@
+/**
+ * A reproducible model pipeline: content-addressed, cached steps and the MNIST pipeline built on them (tracking,
+ * registry, deployment and drift monitoring to come).
+ */
+export { pipelineCli, summaryTable } from './cli.js';
+export { canonicalJson, hashFiles, listFiles, sha256 } from './hash.js';
+export { type MnistPipelineOptions, mnistPipeline } from './mnist-pipeline.js';
+export {
+  type Artifact,
+  CorruptArtifactError,
+  downstreamOf,
+  type Json,
+  type Manifest,
+  type PipelineEvent,
+  planPipeline,
+  type RunOptions,
+  runPipeline,
+  type Step,
+  type StepContext,
+  type StepReport,
+  type StepStatus,
+  verifyArtifact,
+} from './pipeline.js';

@@ -1,0 +1,159 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  Adam,
+  accuracy,
+  crossEntropy,
+  DataLoader,
+  Linear,
+  loadStateDict,
+  manualSeed,
+  noGrad,
+  ReLU,
+  Sequential,
+  saveStateDict,
+  Tensor,
+} from '@mle/autograd';
+import { loadMnist, MNIST_PIXELS } from '@mle/datasets';
+import { fromTypedArray } from '@mle/tensor';
+import type { Step } from './pipeline.js';
+
+export interface MnistPipelineOptions {
+  seed?: number;
+  hidden?: number;
+  epochs?: number;
+  lr?: number;
+}
+
+const readSplit = (dir: string, name: string) => {
+  const meta = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { count: number };
+  const images = new Float32Array(readFileSync(join(dir, `${name}.images.f32`)).buffer.slice(0));
+  const labels = new Uint8Array(readFileSync(join(dir, `${name}.labels.u8`)));
+  return { images, labels, count: meta.count };
+};
+
+/**
+ * The MNIST pipeline's steps so far: ingest (the seeded split, as binary files) → validate (ranges, shapes, every
+ * class present; a failing check stops the pipeline) → featurize (per-pixel mean and spread from the training split
+ * alone) → train (an MLP on the standardized pixels, seeded) → evaluate (test accuracy). Every output is a pure
+ * function of the parameters and inputs, so reruns are byte-identical.
+ */
+export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
+  const { seed = 0, hidden = 64, epochs = 2, lr = 1e-3 } = options;
+  return [
+    {
+      name: 'ingest',
+      version: '1',
+      params: { seed, trainSize: 8000, testSize: 2000 },
+      run({ out }) {
+        const { train, test } = loadMnist({ seed });
+        for (const [name, split] of [
+          ['train', train],
+          ['test', test],
+        ] as const) {
+          writeFileSync(
+            join(out, `${name}.images.f32`),
+            new Uint8Array(split.images.buffer, split.images.byteOffset, split.images.byteLength),
+          );
+          writeFileSync(join(out, `${name}.labels.u8`), split.labels);
+          writeFileSync(
+            join(out, `${name}.json`),
+            `${JSON.stringify({ count: split.count, pixels: MNIST_PIXELS })}\n`,
+          );
+        }
+      },
+    },
+    {
+      name: 'validate',
+      needs: ['ingest'],
+      version: '1',
+      run({ inputs, out }) {
+        const report: Record<string, unknown> = {};
+        for (const name of ['train', 'test']) {
+          const { images, labels, count } = readSplit(inputs.ingest!.dir, name);
+          const problems: string[] = [];
+          if (images.length !== count * MNIST_PIXELS)
+            problems.push(`${name}: ${images.length} pixels for ${count} images of ${MNIST_PIXELS}`);
+          const bad = images.findIndex((v) => !(v >= 0 && v <= 1));
+          if (bad >= 0) problems.push(`${name}: pixel ${bad} is ${images[bad]}, outside [0, 1]`);
+          const perClass = Array.from({ length: 10 }, (_, c) => labels.filter((l) => l === c).length);
+          if (perClass.some((n) => n === 0)) problems.push(`${name}: a digit class is missing (${perClass})`);
+          if (problems.length > 0) throw new Error(`validation failed: ${problems.join('; ')}`);
+          report[name] = { count, perClass };
+        }
+        writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      },
+    },
+    {
+      name: 'featurize',
+      needs: ['ingest', 'validate'],
+      version: '1',
+      run({ inputs, out }) {
+        const { images, count } = readSplit(inputs.ingest!.dir, 'train');
+        const mean = new Float64Array(MNIST_PIXELS);
+        const square = new Float64Array(MNIST_PIXELS);
+        for (let i = 0; i < count; i++)
+          for (let p = 0; p < MNIST_PIXELS; p++) {
+            const v = images[i * MNIST_PIXELS + p]!;
+            mean[p]! += v;
+            square[p]! += v * v;
+          }
+        const scaler = Array.from(mean, (m, p) => {
+          const mu = m / count;
+          return { mean: mu, std: Math.sqrt(Math.max(square[p]! / count - mu * mu, 0)) + 1e-3 };
+        });
+        writeFileSync(join(out, 'scaler.json'), `${JSON.stringify(scaler)}\n`);
+      },
+    },
+    {
+      name: 'train',
+      needs: ['ingest', 'featurize'],
+      version: '1',
+      params: { seed, hidden, epochs, lr },
+      run({ inputs, out }) {
+        const scaler = JSON.parse(readFileSync(join(inputs.featurize!.dir, 'scaler.json'), 'utf8'));
+        const { x, y } = standardized(inputs.ingest!.dir, 'train', scaler);
+        manualSeed(seed);
+        const model = mlp(hidden);
+        const optimizer = new Adam(model.parameters(), { lr });
+        const loader = new DataLoader(x, y, { batchSize: 64, seed });
+        for (let epoch = 0; epoch < epochs; epoch++)
+          for (const batch of loader) {
+            optimizer.zeroGrad();
+            crossEntropy(model.forward(new Tensor(batch.x)), batch.y).backward();
+            optimizer.step();
+          }
+        saveStateDict(model.stateDict(), join(out, 'model'));
+        writeFileSync(join(out, 'config.json'), `${JSON.stringify({ hidden })}\n`);
+      },
+    },
+    {
+      name: 'evaluate',
+      needs: ['ingest', 'featurize', 'train'],
+      version: '1',
+      run({ inputs, out }) {
+        const scaler = JSON.parse(readFileSync(join(inputs.featurize!.dir, 'scaler.json'), 'utf8'));
+        const { hidden: width } = JSON.parse(readFileSync(join(inputs.train!.dir, 'config.json'), 'utf8'));
+        const model = mlp(width);
+        model.loadStateDict(loadStateDict(join(inputs.train!.dir, 'model')));
+        model.eval();
+        const { x, y } = standardized(inputs.ingest!.dir, 'test', scaler);
+        const score = accuracy(noGrad(() => model.forward(new Tensor(x))).value, y);
+        writeFileSync(join(out, 'metrics.json'), `${JSON.stringify({ test_accuracy: score }, null, 2)}\n`);
+      },
+    },
+  ];
+}
+
+const mlp = (hidden: number) =>
+  new Sequential(new Linear(MNIST_PIXELS, hidden), new ReLU(), new Linear(hidden, 10));
+
+function standardized(dir: string, name: string, scaler: { mean: number; std: number }[]) {
+  const { images, labels, count } = readSplit(dir, name);
+  const x = new Float32Array(images.length);
+  for (let i = 0; i < images.length; i++) {
+    const { mean, std } = scaler[i % MNIST_PIXELS]!;
+    x[i] = (images[i]! - mean) / std;
+  }
+  return { x: fromTypedArray(x, [count, MNIST_PIXELS]), y: fromTypedArray(Int32Array.from(labels), [count]) };
+}
