@@ -2,8 +2,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoFlags } from '@mle/report';
-import { mnistPipeline, runPipeline, summaryTable } from './index.js';
+import { demoFlags, formatTable } from '@mle/report';
+import {
+  gitCommit,
+  mnistPipeline,
+  runPipeline,
+  SqliteTrackingStore,
+  type StepReport,
+  summaryTable,
+} from './index.js';
 
 const { quick } = demoFlags();
 const root = mkdtempSync(join(tmpdir(), 'mlops-demo-'));
@@ -19,6 +26,41 @@ try {
   console.log(summaryTable(changed, { timings: false }));
   const metrics = (reports: typeof first) =>
     JSON.parse(readFileSync(join(reports.at(-1)!.dir, 'metrics.json'), 'utf8')).test_accuracy as number;
+  // Both runs in the tracking store (SQLite, WAL): parameters, lineage, the metric, every artifact's content hash.
+  const store = new SqliteTrackingStore(join(root, 'runs.db'));
+  for (const [lr, reports] of [
+    [1e-3, first],
+    [3e-3, changed],
+  ] as [number, StepReport[]][]) {
+    const id = await store.startRun({
+      experiment: 'mnist-mlp',
+      params: { lr, hidden: 64, epochs: quick ? 1 : 2 },
+      gitCommit: gitCommit(),
+      dataFingerprint: reports[0]!.hash,
+    });
+    await store.logMetric(id, 'test_accuracy', metrics(reports), 1);
+    for (const r of reports) await store.logArtifact(id, { name: r.step, path: r.dir, sha256: r.hash });
+    await store.endRun(id, 'finished');
+  }
+  const runs = await Promise.all(
+    (await store.listRuns({ experiment: 'mnist-mlp' })).map((r) => store.getRun(r.id)),
+  );
+  await store.close();
+  console.log('\nThe tracking store (SQLite, WAL) holds both runs:');
+  console.log(
+    formatTable(
+      ['lr', 'data fingerprint', 'model (train artifact)', 'test accuracy'],
+      [...runs]
+        .sort((a, b) => (a.params.lr as number) - (b.params.lr as number))
+        .map((r) => [
+          String(r.params.lr),
+          r.dataFingerprint!.slice(0, 12),
+          r.artifacts.find((a) => a.name === 'train')!.sha256.slice(0, 12),
+          `${(100 * r.latest.test_accuracy!).toFixed(2)}%`,
+        ]),
+      { align: ['right', 'left', 'left', 'right'] },
+    ),
+  );
   console.log(
     `\nTest accuracy: ${(100 * metrics(first)).toFixed(2)}% at lr 1e-3, ${(100 * metrics(changed)).toFixed(2)}% at lr 3e-3. Artifacts were under a temporary directory, now removed; \`pnpm --filter @mle/mlops pipeline\` keeps them in .mlops/.`,
   );

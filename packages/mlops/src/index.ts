@@ -21,3 +21,15 @@ export {
   type StepStatus,
   verifyArtifact,
 } from './pipeline.js';
+export {
+  type Environment,
+  environment,
+  gitCommit,
+  type RunDetail,
+  type RunFilter,
+  type RunStart,
+  type RunStatus,
+  type RunSummary,
+  SqliteTrackingStore,
+  type TrackingStore,
+} from './tracking.js';
