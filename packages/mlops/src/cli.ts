@@ -28,7 +28,8 @@ export async function pipelineCli(
   defaultRoot: string,
 ): Promise<StepReport[]> {
   const { values } = parseArgs({
-    args: argv,
+    // `pnpm run-pipeline -- --from x` passes the separator through.
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     options: {
       root: { type: 'string', default: defaultRoot },
       from: { type: 'string' },

@@ -21,11 +21,14 @@ try {
   console.log(summaryTable(first, { timings: false }));
   console.log('\nThe same pipeline again (every step comes from the cache, same keys and content hashes):');
   console.log(summaryTable(await runPipeline(steps, { root }), { timings: false }));
-  console.log('\nA new learning rate (ingest, validate and featurize stay cached; train and evaluate run):');
+  console.log(
+    '\nA new learning rate (ingest, validate and featurize stay cached; train, evaluate and export run):',
+  );
   const changed = await runPipeline(mnistPipeline({ epochs: quick ? 1 : 2, lr: 3e-3 }), { root });
   console.log(summaryTable(changed, { timings: false }));
   const metrics = (reports: typeof first) =>
-    JSON.parse(readFileSync(join(reports.at(-1)!.dir, 'metrics.json'), 'utf8')).test_accuracy as number;
+    JSON.parse(readFileSync(join(reports.find((r) => r.step === 'evaluate')!.dir, 'metrics.json'), 'utf8'))
+      .test_accuracy as number;
   // Both runs in the tracking store (SQLite, WAL): parameters, lineage, the metric, every artifact's content hash.
   const store = new SqliteTrackingStore(join(root, 'runs.db'));
   for (const [lr, reports] of [
@@ -62,7 +65,7 @@ try {
     ),
   );
   console.log(
-    `\nTest accuracy: ${(100 * metrics(first)).toFixed(2)}% at lr 1e-3, ${(100 * metrics(changed)).toFixed(2)}% at lr 3e-3. Artifacts were under a temporary directory, now removed; \`pnpm --filter @mle/mlops pipeline\` keeps them in .mlops/.`,
+    `\nTest accuracy: ${(100 * metrics(first)).toFixed(2)}% at lr 1e-3, ${(100 * metrics(changed)).toFixed(2)}% at lr 3e-3. Artifacts were under a temporary directory, now removed; \`pnpm --filter @mle/mlops run-pipeline\` keeps them in .mlops/.`,
   );
 } finally {
   rmSync(root, { recursive: true, force: true });

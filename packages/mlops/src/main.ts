@@ -1,5 +1,5 @@
 /**
- * Run: pnpm --filter @mle/mlops pipeline [-- --from STEP] [-- --force STEP] [-- --root DIR]
+ * Run: pnpm --filter @mle/mlops run-pipeline [-- --from STEP] [-- --force STEP] [-- --root DIR]
  * The MNIST pipeline, cached under .mlops/ in this package unless --root says otherwise.
  */
 import { fileURLToPath } from 'node:url';

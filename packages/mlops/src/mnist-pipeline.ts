@@ -11,10 +11,12 @@ import {
   noGrad,
   ReLU,
   Sequential,
+  Softmax,
   saveStateDict,
   Tensor,
 } from '@mle/autograd';
 import { loadMnist, MNIST_PIXELS } from '@mle/datasets';
+import { exportModule } from '@mle/onnx';
 import { fromTypedArray } from '@mle/tensor';
 import type { Step } from './pipeline.js';
 
@@ -35,8 +37,9 @@ const readSplit = (dir: string, name: string) => {
 /**
  * The MNIST pipeline's steps so far: ingest (the seeded split, as binary files) → validate (ranges, shapes, every
  * class present; a failing check stops the pipeline) → featurize (per-pixel mean and spread from the training split
- * alone) → train (an MLP on the standardized pixels, seeded) → evaluate (test accuracy). Every output is a pure
- * function of the parameters and inputs, so reruns are byte-identical.
+ * alone) → train (an MLP on the standardized pixels, seeded) → evaluate (test accuracy) → export (ONNX that takes
+ * raw pixels, in the model server's repository layout). Every output is a pure function of the parameters and
+ * inputs, so reruns are byte-identical.
  */
 export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
   const { seed = 0, hidden = 64, epochs = 2, lr = 1e-3 } = options;
@@ -142,7 +145,62 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
         writeFileSync(join(out, 'metrics.json'), `${JSON.stringify({ test_accuracy: score }, null, 2)}\n`);
       },
     },
+    {
+      name: 'export',
+      needs: ['featurize', 'train', 'evaluate'],
+      version: '1',
+      run({ inputs, out }) {
+        const scaler = JSON.parse(readFileSync(join(inputs.featurize!.dir, 'scaler.json'), 'utf8'));
+        const { hidden: width } = JSON.parse(readFileSync(join(inputs.train!.dir, 'config.json'), 'utf8'));
+        const { test_accuracy: score } = JSON.parse(
+          readFileSync(join(inputs.evaluate!.dir, 'metrics.json'), 'utf8'),
+        );
+        const model = mlp(width);
+        model.loadStateDict(loadStateDict(join(inputs.train!.dir, 'model')));
+        foldStandardization(model.layers[0] as Linear, scaler);
+        // Raw pixels in, probabilities out: what the model server's MNIST route takes and answers.
+        const served = new Sequential(...model.layers, new Softmax());
+        const example = fromTypedArray(new Float32Array(MNIST_PIXELS), [1, MNIST_PIXELS]);
+        const onnx = exportModule(served, example, {
+          metadata: {
+            docString: `MNIST MLP 784-${width}-10 from the mlops pipeline, test accuracy ${(100 * score).toFixed(2)}%`,
+          },
+        });
+        writeFileSync(join(out, 'model.onnx'), onnx);
+        writeFileSync(join(out, 'config.json'), `${JSON.stringify(servingConfig(), null, 2)}\n`);
+      },
+    },
   ];
+}
+
+/** The model server's per-model config (its repository layout: <repo>/mnist/config.json, <repo>/mnist/<version>/model.onnx). */
+export const servingConfig = () => ({
+  name: 'mnist',
+  platform: 'onnxruntime_onnx',
+  max_batch_size: 32,
+  input: [{ name: 'input', data_type: 'TYPE_FP32', dims: [MNIST_PIXELS] }],
+  output: [{ name: 'output', data_type: 'TYPE_FP32', dims: [10] }],
+  dynamic_batching: { max_queue_delay_us: 1000, max_queue_size: 256 },
+  labels: Array.from({ length: 10 }, (_, i) => String(i)),
+});
+
+/**
+ * Folds x ↦ (x − μ)/σ into the first Linear: W′ = W/σ (per input column) and b′ = b − W′μ, so the exported model
+ * takes raw pixels and computes exactly what the trained model computes on standardized ones.
+ */
+export function foldStandardization(first: Linear, scaler: { mean: number; std: number }[]): void {
+  const w = first.weight.value.data as Float32Array;
+  const b = first.bias!.value.data as Float32Array;
+  const inputs = first.inFeatures;
+  for (let o = 0; o < first.outFeatures; o++) {
+    let shift = 0;
+    for (let i = 0; i < inputs; i++) {
+      const folded = w[o * inputs + i]! / scaler[i]!.std;
+      w[o * inputs + i] = folded;
+      shift += folded * scaler[i]!.mean;
+    }
+    b[o] = b[o]! - shift;
+  }
 }
 
 const mlp = (hidden: number) =>

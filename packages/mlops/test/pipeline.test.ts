@@ -3,6 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Linear, loadStateDict, ReLU, Sequential, Softmax, Tensor } from '@mle/autograd';
+import { loadMnist } from '@mle/datasets';
+import { OnnxSession, toNDArray } from '@mle/onnx-runtime';
+import { fromTypedArray } from '@mle/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   CorruptArtifactError,
@@ -151,10 +155,39 @@ describe('the MNIST pipeline', () => {
   it('runs ingest → validate → featurize → train → evaluate, and twice gives byte-identical artifacts', async () => {
     const steps = mnistPipeline({ epochs: 1, hidden: 16 });
     const [a, b] = await Promise.all([fresh(), fresh()].map((root) => runPipeline(steps, { root })));
-    expect(a!.map((r) => r.step)).toEqual(['ingest', 'validate', 'featurize', 'train', 'evaluate']);
+    expect(a!.map((r) => r.step)).toEqual(['ingest', 'validate', 'featurize', 'train', 'evaluate', 'export']);
     a!.forEach((r, i) => expect(hashFiles(r.dir), r.step).toEqual(hashFiles(b![i]!.dir)));
-    const metrics = JSON.parse(readFileSync(join(a!.at(-1)!.dir, 'metrics.json'), 'utf8'));
+    const metrics = JSON.parse(readFileSync(join(a!.at(-2)!.dir, 'metrics.json'), 'utf8'));
     expect(metrics.test_accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('exports ONNX that takes raw pixels: onnxruntime gives the trained model’s probabilities and accuracy', async () => {
+    const reports = await runPipeline(mnistPipeline({ epochs: 1, hidden: 16 }), { root: fresh() });
+    const dir = (step: string) => reports.find((r) => r.step === step)!.dir;
+    const session = await OnnxSession.create(readFileSync(join(dir('export'), 'model.onnx')));
+    const { test } = loadMnist({ seed: 0 });
+    const n = 500;
+    const raw = fromTypedArray(test.images.slice(0, n * 784), [n, 784]);
+    const probs = toNDArray((await session.run({ input: raw })).output!).toTypedArray() as Float32Array;
+    await session.release();
+    // The reference: the trained model (autograd) on standardized pixels, then softmax.
+    const scaler = JSON.parse(readFileSync(join(dir('featurize'), 'scaler.json'), 'utf8')) as {
+      mean: number;
+      std: number;
+    }[];
+    const model = new Sequential(new Linear(784, 16), new ReLU(), new Linear(16, 10), new Softmax());
+    model.loadStateDict(loadStateDict(join(dir('train'), 'model')));
+    const standardized = Float32Array.from(
+      test.images.slice(0, n * 784),
+      (v, i) => (v - scaler[i % 784]!.mean) / scaler[i % 784]!.std,
+    );
+    const expected = model
+      .forward(new Tensor(fromTypedArray(standardized, [n, 784])))
+      .value.toTypedArray() as Float32Array;
+    const worst = probs.reduce((m, p, i) => Math.max(m, Math.abs(p - expected[i]!)), 0);
+    expect(worst).toBeLessThan(1e-4);
+    const config = JSON.parse(readFileSync(join(dir('export'), 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ name: 'mnist', platform: 'onnxruntime_onnx' });
   });
 
   it('validation stops the pipeline on out-of-range pixels, naming the split and the pixel', async () => {
