@@ -2,10 +2,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadMnist } from '@mle/datasets';
+import { OnnxSession, toNDArray } from '@mle/onnx-runtime';
 import { demoFlags, formatTable } from '@mle/report';
+import { fromTypedArray } from '@mle/tensor';
 import {
+  type Classifier,
   gitCommit,
+  ModelRegistry,
   mnistPipeline,
+  PromotionRefused,
+  runGate,
   runPipeline,
   SqliteTrackingStore,
   type StepReport,
@@ -64,8 +71,60 @@ try {
       { align: ['right', 'left', 'left', 'right'] },
     ),
   );
+
+  // The registry: the first model through the gate into production, then the second gated against it.
+  const registry = new ModelRegistry(join(root, 'runs.db'));
+  const { test } = loadMnist({ seed: 0 });
+  const evalSet = { images: test.images, labels: test.labels, count: test.count };
+  const sessions: OnnxSession[] = [];
+  const classifierOf = async (reports: StepReport[]): Promise<Classifier> => {
+    const dir = reports.find((r) => r.step === 'export')!.dir;
+    const session = await OnnxSession.create(readFileSync(join(dir, 'model.onnx')));
+    sessions.push(session);
+    return async (images, count) =>
+      toNDArray(
+        (await session.run({ input: fromTypedArray(images, [count, 784]) })).output!,
+      ).toTypedArray() as Float32Array;
+  };
+  const register = (reports: StepReport[]) =>
+    registry.register({
+      name: 'mnist',
+      artifactDir: reports.find((r) => r.step === 'export')!.dir,
+      dataHash: reports[0]!.hash,
+      codeVersion: 'mnist-pipeline',
+      metrics: { test_accuracy: metrics(reports) },
+    });
+  const v1 = register(first);
+  const production = await classifierOf(first);
+  const promote = (version: number, report: Awaited<ReturnType<typeof runGate>>) => {
+    try {
+      registry.transition('mnist', version, 'production', report);
+    } catch (error) {
+      if (!(error instanceof PromotionRefused)) throw error;
+      console.log(error.message);
+    }
+  };
+  promote(v1.version, await runGate(production, null, evalSet));
+  const v2 = register(changed);
+  const gate = await runGate(await classifierOf(changed), production, evalSet);
+  console.log(`\nThe gate for version ${v2.version} (lr 3e-3) against production (version ${v1.version}):`);
   console.log(
-    `\nTest accuracy: ${(100 * metrics(first)).toFixed(2)}% at lr 1e-3, ${(100 * metrics(changed)).toFixed(2)}% at lr 3e-3. Artifacts were under a temporary directory, now removed; \`pnpm --filter @mle/mlops run-pipeline\` keeps them in .mlops/.`,
+    formatTable(
+      ['check', 'passed', 'detail'],
+      gate.checks.map((c) => [c.name, c.passed ? 'yes' : 'NO', c.detail]),
+    ),
+  );
+  promote(v2.version, gate);
+  console.log(
+    `Registry: ${registry
+      .versions('mnist')
+      .map((v) => `version ${v.version} ${v.stage} (${(100 * v.metrics.test_accuracy!).toFixed(2)}%)`)
+      .join(', ')}.`,
+  );
+  for (const s of sessions) await s.release();
+  registry.close();
+  console.log(
+    'Artifacts were under a temporary directory, now removed; `pnpm --filter @mle/mlops run-pipeline` keeps them in .mlops/.',
   );
 } finally {
   rmSync(root, { recursive: true, force: true });

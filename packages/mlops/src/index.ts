@@ -3,6 +3,16 @@
  * registry, deployment and drift monitoring to come).
  */
 export { pipelineCli, summaryTable } from './cli.js';
+export {
+  type Check,
+  type Classifier,
+  DEFAULT_GATE,
+  type EvalSet,
+  type GateConfig,
+  type GateReport,
+  runGate,
+  shiftImages,
+} from './gate.js';
 export { canonicalJson, hashFiles, listFiles, sha256 } from './hash.js';
 export { type MnistPipelineOptions, mnistPipeline } from './mnist-pipeline.js';
 export {
@@ -21,6 +31,7 @@ export {
   type StepStatus,
   verifyArtifact,
 } from './pipeline.js';
+export { ModelRegistry, type ModelVersion, PromotionRefused, type Stage } from './registry.js';
 export {
   type Environment,
   environment,

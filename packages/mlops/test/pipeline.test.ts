@@ -174,12 +174,12 @@ describe('the MNIST pipeline', () => {
     const scaler = JSON.parse(readFileSync(join(dir('featurize'), 'scaler.json'), 'utf8')) as {
       mean: number;
       std: number;
-    }[];
+    };
     const model = new Sequential(new Linear(784, 16), new ReLU(), new Linear(16, 10), new Softmax());
     model.loadStateDict(loadStateDict(join(dir('train'), 'model')));
     const standardized = Float32Array.from(
       test.images.slice(0, n * 784),
-      (v, i) => (v - scaler[i % 784]!.mean) / scaler[i % 784]!.std,
+      (v) => (v - scaler.mean) / scaler.std,
     );
     const expected = model
       .forward(new Tensor(fromTypedArray(standardized, [n, 784])))

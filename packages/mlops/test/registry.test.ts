@@ -1,0 +1,133 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMnist } from '@mle/datasets';
+import { OnnxSession, toNDArray } from '@mle/onnx-runtime';
+import { fromTypedArray } from '@mle/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type Classifier,
+  DEFAULT_GATE,
+  type MnistPipelineOptions,
+  ModelRegistry,
+  mnistPipeline,
+  PromotionRefused,
+  runGate,
+  runPipeline,
+  shiftImages,
+} from '../src/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'registry-'));
+const sessions: OnnxSession[] = [];
+afterAll(async () => {
+  for (const s of sessions) await s.release();
+});
+
+/** Runs the pipeline with these options and returns its export artifact, metrics and a real onnxruntime classifier. */
+async function candidate(options: MnistPipelineOptions) {
+  const reports = await runPipeline(mnistPipeline(options), { root });
+  const dir = (step: string) => reports.find((r) => r.step === step)!.dir;
+  const session = await OnnxSession.create(readFileSync(join(dir('export'), 'model.onnx')));
+  sessions.push(session);
+  const classify: Classifier = async (images, count) =>
+    toNDArray(
+      (await session.run({ input: fromTypedArray(images, [count, 784]) })).output!,
+    ).toTypedArray() as Float32Array;
+  const metrics = JSON.parse(readFileSync(join(dir('evaluate'), 'metrics.json'), 'utf8'));
+  return { dir: dir('export'), dataHash: reports[0]!.hash, classify, metrics };
+}
+
+const { test } = loadMnist({ seed: 0 });
+const evalSet = { images: test.images, labels: test.labels, count: test.count };
+
+describe('the promotion gate and the registry', () => {
+  it('shifts an image by a pixel, filling the edge with background', () => {
+    const image = new Float32Array(784);
+    image[0] = 1; // top-left
+    image[28 * 27 + 27] = 1; // bottom-right
+    const right = shiftImages(image, 1, 1, 0);
+    expect(right[1]).toBe(1);
+    expect(right[0]).toBe(0);
+    expect(right.reduce((a, b) => a + b, 0)).toBe(1); // the bottom-right pixel left the frame
+  });
+
+  it('promotes a model that passes, refuses one that fails naming each failed check, archives what it replaces', async () => {
+    const registry = new ModelRegistry(join(root, 'registry.db'));
+    const first = await candidate({ epochs: 2, hidden: 64 });
+    const v1 = registry.register({
+      name: 'mnist',
+      artifactDir: first.dir,
+      dataHash: first.dataHash,
+      codeVersion: 'mnist-pipeline@1',
+      metrics: first.metrics,
+    });
+    expect(v1.version).toBe(1);
+    expect(() => registry.transition('mnist', 1, 'production')).toThrow('production needs a gate report');
+    const gate1 = await runGate(first.classify, null, evalSet);
+    expect(gate1.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(registry.transition('mnist', 1, 'production', gate1).stage).toBe('production');
+
+    // Barely trained: worse than production, and below the class floors.
+    const bad = await candidate({ epochs: 1, hidden: 16, lr: 1e-5 });
+    const v2 = registry.register({
+      name: 'mnist',
+      artifactDir: bad.dir,
+      dataHash: bad.dataHash,
+      codeVersion: 'mnist-pipeline@1',
+      metrics: bad.metrics,
+    });
+    const gate2 = await runGate(bad.classify, first.classify, evalSet);
+    expect(gate2.passed).toBe(false);
+    const beats = gate2.checks.find((c) => c.name === 'beats production')!;
+    expect(beats.passed).toBe(false);
+    expect(beats.value).toBeCloseTo(gate2.candidateAccuracy - gate2.productionAccuracy!, 12);
+    expect(() => registry.transition('mnist', v2.version, 'production', gate2)).toThrow(PromotionRefused);
+    expect(() => registry.transition('mnist', v2.version, 'production', gate2)).toThrow(
+      /failed the gate: beats production \(accuracy .* points, needs \+0\.20\); .*class floor: digit 0/,
+    );
+    expect(registry.production('mnist')!.version).toBe(1);
+
+    // Trained longer: beats production by more than the margin and passes the behavioural tests.
+    const better = await candidate({ epochs: 3, hidden: 64 });
+    const v3 = registry.register({
+      name: 'mnist',
+      artifactDir: better.dir,
+      dataHash: better.dataHash,
+      codeVersion: 'mnist-pipeline@1',
+      metrics: better.metrics,
+    });
+    const gate3 = await runGate(better.classify, first.classify, evalSet, DEFAULT_GATE);
+    expect(gate3.checks.filter((c) => !c.passed)).toEqual([]);
+    registry.transition('mnist', v3.version, 'production', gate3);
+    expect(registry.versions('mnist').map((v) => [v.version, v.stage])).toEqual([
+      [1, 'archived'],
+      [2, 'none'],
+      [3, 'production'],
+    ]);
+    // Lineage and the gate's report travel with the version.
+    const prod = registry.production('mnist')!;
+    expect(prod.dataHash).toBe(better.dataHash);
+    expect(prod.gate!.passed).toBe(true);
+    registry.close();
+  });
+
+  it('a model file changed after registration is caught before deployment', async () => {
+    const registry = new ModelRegistry(join(mkdtempSync(join(tmpdir(), 'registry-')), 'registry.db'));
+    const model = await candidate({ epochs: 1, hidden: 16 });
+    const copy = mkdtempSync(join(tmpdir(), 'export-'));
+    writeFileSync(join(copy, 'model.onnx'), readFileSync(join(model.dir, 'model.onnx')));
+    const v = registry.register({
+      name: 'mnist',
+      artifactDir: copy,
+      dataHash: model.dataHash,
+      codeVersion: '1',
+      metrics: {},
+    });
+    registry.verify(v);
+    writeFileSync(join(copy, 'model.onnx'), 'not a model');
+    expect(() => registry.verify(v)).toThrow(
+      /model "mnist" version 1: model\.onnx has sha256 [0-9a-f]{12}…, registered/,
+    );
+    registry.close();
+  });
+});
