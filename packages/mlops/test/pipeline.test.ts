@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   planPipeline,
   runPipeline,
   type Step,
+  verifyArtifact,
 } from '../src/index.js';
 import { toyPipeline } from './fixtures/steps.js';
 
@@ -147,6 +148,35 @@ describe('content-addressed steps', () => {
       train: 'ran',
       evaluate: 'ran',
     });
+    expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+  });
+});
+
+describe('two pipeline runs at once on one artifact directory', () => {
+  it('both finish with the same artifacts, every one verified, no scratch left', async () => {
+    const root = fresh();
+    const run = () =>
+      new Promise<[string, string, string][]>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', '--conditions=@mle/source', 'test/fixtures/run-toy.ts', root],
+          {
+            cwd: fileURLToPath(new URL('..', import.meta.url)),
+          },
+        );
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        child.on('exit', (code) =>
+          code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}: ${err}`)),
+        );
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    expect(a.map(([, , hash]) => hash)).toEqual(b.map(([, , hash]) => hash));
+    const again = await runPipeline(toyPipeline(), { root });
+    expect(again.every((r) => r.status === 'cached')).toBe(true);
+    for (const r of again) verifyArtifact(r.dir);
     expect(readdirSync(join(root, 'tmp'))).toEqual([]);
   });
 });
