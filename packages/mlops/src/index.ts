@@ -3,6 +3,7 @@
  * registry, deployment and drift monitoring to come).
  */
 export { pipelineCli, summaryTable } from './cli.js';
+export { kolmogorovSurvival, ksTwoSample, type PsiBin, psi } from './drift.js';
 export {
   type Check,
   type Classifier,
