@@ -18,7 +18,7 @@ import {
 import { loadMnist, MNIST_PIXELS } from '@mle/datasets';
 import { exportModule } from '@mle/onnx';
 import { fromTypedArray } from '@mle/tensor';
-import type { Step } from './pipeline.js';
+import type { Step, StepContext } from './pipeline.js';
 
 export interface MnistPipelineOptions {
   seed?: number;
@@ -133,10 +133,7 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
       needs: ['ingest', 'featurize', 'train'],
       version: '1',
       run({ inputs, out }) {
-        const scaler = JSON.parse(readFileSync(join(inputs.featurize!.dir, 'scaler.json'), 'utf8'));
-        const { hidden: width } = JSON.parse(readFileSync(join(inputs.train!.dir, 'config.json'), 'utf8'));
-        const model = mlp(width);
-        model.loadStateDict(loadStateDict(join(inputs.train!.dir, 'model')));
+        const { scaler, model } = trained(inputs);
         model.eval();
         const { x, y } = standardized(inputs.ingest!.dir, 'test', scaler);
         const score = accuracy(noGrad(() => model.forward(new Tensor(x))).value, y);
@@ -148,13 +145,10 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
       needs: ['featurize', 'train', 'evaluate'],
       version: '1',
       run({ inputs, out }) {
-        const scaler = JSON.parse(readFileSync(join(inputs.featurize!.dir, 'scaler.json'), 'utf8'));
-        const { hidden: width } = JSON.parse(readFileSync(join(inputs.train!.dir, 'config.json'), 'utf8'));
+        const { scaler, model, hidden: width } = trained(inputs);
         const { test_accuracy: score } = JSON.parse(
           readFileSync(join(inputs.evaluate!.dir, 'metrics.json'), 'utf8'),
         );
-        const model = mlp(width);
-        model.loadStateDict(loadStateDict(join(inputs.train!.dir, 'model')));
         foldStandardization(model.layers[0] as Linear, scaler);
         // Raw pixels in, probabilities out: what the model server's MNIST route takes and answers.
         const served = new Sequential(...model.layers, new Softmax());
@@ -205,6 +199,17 @@ export function foldStandardization(first: Linear, scaler: Scaler): void {
 export interface Scaler {
   mean: number;
   std: number;
+}
+
+/** The scaler and the trained model, from the featurize and train artifacts. */
+function trained(inputs: StepContext['inputs']): { scaler: Scaler; model: Sequential; hidden: number } {
+  const scaler = JSON.parse(readFileSync(join(inputs.featurize!.dir, 'scaler.json'), 'utf8')) as Scaler;
+  const { hidden } = JSON.parse(readFileSync(join(inputs.train!.dir, 'config.json'), 'utf8')) as {
+    hidden: number;
+  };
+  const model = mlp(hidden);
+  model.loadStateDict(loadStateDict(join(inputs.train!.dir, 'model')));
+  return { scaler, model, hidden };
 }
 
 const mlp = (hidden: number) =>

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   type Step,
   verifyArtifact,
 } from '../src/index.js';
+import { runScript } from './fixtures/child.js';
 import { toyPipeline } from './fixtures/steps.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'mlops-'));
@@ -155,23 +156,8 @@ describe('content-addressed steps', () => {
 describe('two pipeline runs at once on one artifact directory', () => {
   it('both finish with the same artifacts, every one verified, no scratch left', async () => {
     const root = fresh();
-    const run = () =>
-      new Promise<[string, string, string][]>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          ['--import', 'tsx', '--conditions=@mle/source', 'test/fixtures/run-toy.ts', root],
-          {
-            cwd: fileURLToPath(new URL('..', import.meta.url)),
-          },
-        );
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        child.on('exit', (code) =>
-          code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}: ${err}`)),
-        );
-      });
+    const run = async () =>
+      JSON.parse(await runScript('test/fixtures/run-toy.ts', [root])) as [string, string, string][];
     const [a, b] = await Promise.all([run(), run()]);
     expect(a.map(([, , hash]) => hash)).toEqual(b.map(([, , hash]) => hash));
     const again = await runPipeline(toyPipeline(), { root });

@@ -37,6 +37,16 @@ async function candidate(options: MnistPipelineOptions) {
   return { dir: dir('export'), dataHash: reports[0]!.hash, classify, metrics };
 }
 
+/** Registers a candidate's export artifact, with its lineage and metrics. */
+const register = (registry: ModelRegistry, c: Awaited<ReturnType<typeof candidate>>) =>
+  registry.register({
+    name: 'mnist',
+    artifactDir: c.dir,
+    dataHash: c.dataHash,
+    codeVersion: 'mnist-pipeline@1',
+    metrics: c.metrics,
+  });
+
 const { test } = loadMnist({ seed: 0 });
 const evalSet = { images: test.images, labels: test.labels, count: test.count };
 
@@ -54,13 +64,7 @@ describe('the promotion gate and the registry', () => {
   it('promotes a model that passes, refuses one that fails naming each failed check, archives what it replaces', async () => {
     const registry = new ModelRegistry(join(root, 'registry.db'));
     const first = await candidate({ epochs: 2, hidden: 64 });
-    const v1 = registry.register({
-      name: 'mnist',
-      artifactDir: first.dir,
-      dataHash: first.dataHash,
-      codeVersion: 'mnist-pipeline@1',
-      metrics: first.metrics,
-    });
+    const v1 = register(registry, first);
     expect(v1.version).toBe(1);
     expect(() => registry.transition('mnist', 1, 'production')).toThrow('production needs a gate report');
     const gate1 = await runGate(first.classify, null, evalSet);
@@ -69,13 +73,7 @@ describe('the promotion gate and the registry', () => {
 
     // Barely trained: worse than production, and below the class floors.
     const bad = await candidate({ epochs: 1, hidden: 16, lr: 1e-5 });
-    const v2 = registry.register({
-      name: 'mnist',
-      artifactDir: bad.dir,
-      dataHash: bad.dataHash,
-      codeVersion: 'mnist-pipeline@1',
-      metrics: bad.metrics,
-    });
+    const v2 = register(registry, bad);
     const gate2 = await runGate(bad.classify, first.classify, evalSet);
     expect(gate2.passed).toBe(false);
     const beats = gate2.checks.find((c) => c.name === 'beats production')!;
@@ -89,13 +87,7 @@ describe('the promotion gate and the registry', () => {
 
     // Trained longer: beats production by more than the margin and passes the behavioural tests.
     const better = await candidate({ epochs: 3, hidden: 64 });
-    const v3 = registry.register({
-      name: 'mnist',
-      artifactDir: better.dir,
-      dataHash: better.dataHash,
-      codeVersion: 'mnist-pipeline@1',
-      metrics: better.metrics,
-    });
+    const v3 = register(registry, better);
     const gate3 = await runGate(better.classify, first.classify, evalSet, DEFAULT_GATE);
     expect(gate3.checks.filter((c) => !c.passed)).toEqual([]);
     registry.transition('mnist', v3.version, 'production', gate3);

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SqliteTrackingStore } from '../src/index.js';
+import { runScript } from './fixtures/child.js';
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), 'tracking-')), 'runs.db');
 
@@ -71,23 +70,7 @@ describe('the SQLite tracking store', () => {
   it('two processes writing at once lose nothing (WAL, transactions, a busy timeout)', async () => {
     const path = dbPath();
     new SqliteTrackingStore(path).close(); // the schema, before the writers race to create it
-    const writer = () =>
-      new Promise<string>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          ['--import', 'tsx', '--conditions=@mle/source', 'test/fixtures/track-writer.ts', path, '300'],
-          {
-            cwd: fileURLToPath(new URL('..', import.meta.url)),
-          },
-        );
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        child.on('exit', (code) =>
-          code === 0 ? resolve(out) : reject(new Error(`writer exited ${code}: ${err}`)),
-        );
-      });
+    const writer = () => runScript('test/fixtures/track-writer.ts', [path, '300']);
     const ids = await Promise.all([writer(), writer()]);
     const store = new SqliteTrackingStore(path);
     for (const id of ids) {
