@@ -20,13 +20,13 @@ export function summaryTable(reports: readonly StepReport[], options: { timings?
 
 /**
  * `pipeline [--root DIR] [--from STEP] [--force STEP]...`: runs the steps with a progress bar on a terminal and
- * prints the summary. Returns the reports; throws on a bad flag or a failed step, naming it.
+ * prints the summary. Returns the reports and the root used; throws on a bad flag or a failed step, naming it.
  */
 export async function pipelineCli(
   steps: readonly Step[],
   argv: string[],
   defaultRoot: string,
-): Promise<StepReport[]> {
+): Promise<{ reports: StepReport[]; root: string }> {
   const { values } = parseArgs({
     // `pnpm run-pipeline -- --from x` passes the separator through.
     args: argv[0] === '--' ? argv.slice(1) : argv,
@@ -47,5 +47,5 @@ export async function pipelineCli(
   });
   progress.stop();
   console.log(summaryTable(reports));
-  return reports;
+  return { reports, root: values.root! };
 }

@@ -33,6 +33,7 @@ export {
   verifyArtifact,
 } from './pipeline.js';
 export { ModelRegistry, type ModelVersion, PromotionRefused, type Stage } from './registry.js';
+export { compareTable, runsCli } from './runs-cli.js';
 export {
   type Environment,
   environment,
