@@ -10,7 +10,7 @@ import {
 } from '@mle/autograd';
 import { mnistArrays } from '@mle/autograd/mnist';
 import { fromTypedArray, type NDArray, setMatmulThreads } from '@mle/tensor';
-import { BucketedAllReduce, type CommTransport } from './overlap.js';
+import { BucketedAllReduce, type CommTransport, flatLayout } from './overlap.js';
 import type { Peer } from './peer.js';
 import { type RingLink, ringAllReduce } from './ring.js';
 
@@ -86,17 +86,6 @@ export function buildMlp(layers: number[]): Sequential {
   return new Sequential(...modules);
 }
 
-/** Where each parameter's values sit in the flat buffer the collectives move. */
-export function flatLayout(params: Parameter[]): { offsets: number[]; total: number } {
-  const offsets: number[] = [];
-  let total = 0;
-  for (const p of params) {
-    offsets.push(total);
-    total += p.size;
-  }
-  return { offsets, total };
-}
-
 const valuesOf = (p: Parameter) => p.value.data as Float32Array;
 
 /**
@@ -120,7 +109,7 @@ export async function trainReplica(config: DataParallelConfig, sync: Sync): Prom
   const model = buildMlp(config.layers);
   const params = model.parameters();
   const optimizer = new SGD(params, { lr, momentum });
-  const { offsets, total } = flatLayout(params);
+  const { offsets, total } = flatLayout(params.map((p) => p.size));
   const bucketed =
     sync.kind === 'bucketed'
       ? new BucketedAllReduce(params, sync.capFloats, sync.transport, rank)
@@ -166,21 +155,20 @@ export async function trainReplica(config: DataParallelConfig, sync: Sync): Prom
         optimizer.step();
         updateMs = performance.now() - t;
       };
+      // Bucketed, the hook has already copied each gradient in; otherwise gather them for the collective now.
+      if (!bucketed && sync.kind !== 'none')
+        params.forEach((p, i) => {
+          flat.set(p.grad!.toReadonlyTypedArray() as Float32Array, offsets[i]);
+        });
       if (bucketed) {
         bucketed.wait();
         setGrads(params, offsets, flat);
         update();
       } else if (sync.kind === 'ring') {
-        params.forEach((p, i) => {
-          flat.set(p.grad!.toReadonlyTypedArray() as Float32Array, offsets[i]);
-        });
         await ringAllReduce(sync.link, flat, 'mean');
         setGrads(params, offsets, flat);
         update();
       } else if (sync.kind === 'parameter-server') {
-        params.forEach((p, i) => {
-          flat.set(p.grad!.toReadonlyTypedArray() as Float32Array, offsets[i]);
-        });
         await parameterServerStep(sync, flat, params, offsets, update);
       } else {
         update();

@@ -13,7 +13,6 @@ export {
 export {
   buildMlp,
   type DataParallelConfig,
-  flatLayout,
   MNIST_MLP,
   type ReplicaLog,
   type Sync,
@@ -22,7 +21,13 @@ export {
 } from './data-parallel.js';
 export { concurrentMatmulFlops } from './flops.js';
 export { freePort, type LaunchOptions, launchProcesses, runRank } from './launch.js';
-export { type Bucket, BucketedAllReduce, type CommTransport, makeBuckets } from './overlap.js';
+export {
+  type Bucket,
+  BucketedAllReduce,
+  type CommTransport,
+  flatLayout,
+  makeBuckets,
+} from './overlap.js';
 export { Peer } from './peer.js';
 export {
   bubbleFormula,

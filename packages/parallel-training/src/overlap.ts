@@ -16,6 +16,17 @@ export interface Bucket {
   end: number;
 }
 
+/** Where each parameter (by size, in order) sits in the flat buffer the collectives move, and the buffer's length. */
+export function flatLayout(sizes: readonly number[]): { offsets: number[]; total: number } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const size of sizes) {
+    offsets.push(total);
+    total += size;
+  }
+  return { offsets, total };
+}
+
 /**
  * Buckets as PyTorch DDP forms them: parameters in reverse order (the order the backward pass finishes them), cut
  * when a bucket reaches `capFloats`. Each bucket is a contiguous suffix-range of the flat layout (parameters are laid
@@ -23,12 +34,7 @@ export interface Bucket {
  */
 export function makeBuckets(sizes: number[], capFloats: number): Bucket[] {
   if (!(capFloats >= 1)) throw new RangeError(`a bucket must hold at least one float, got ${capFloats}`);
-  const offsets: number[] = [];
-  let total = 0;
-  for (const size of sizes) {
-    offsets.push(total);
-    total += size;
-  }
+  const { offsets } = flatLayout(sizes);
   const buckets: Bucket[] = [];
   let last = sizes.length;
   while (last > 0) {
@@ -72,12 +78,8 @@ export class BucketedAllReduce {
   ) {
     const sizes = params.map((p) => p.size);
     this.buckets = makeBuckets(sizes, capFloats);
-    this.offsets = [];
-    let total = 0;
-    for (const size of sizes) {
-      this.offsets.push(total);
-      total += size;
-    }
+    const { offsets, total } = flatLayout(sizes);
+    this.offsets = offsets;
     this.flat = new Float32Array(new SharedArrayBuffer(total * 4));
     this.ready = new Uint8Array(params.length);
     params.forEach((p, i) => {

@@ -90,15 +90,15 @@ export class Peer {
     return JSON.parse(Buffer.from(frame.payload).toString('utf8')) as T;
   }
 
-  /** Ends the connection after what was written has been sent. */
-  close(): Promise<void> {
+  /** Ends the connection after what was written has been sent; destroys it if the peer has not closed in `graceMs`. */
+  close(graceMs = 1_000): Promise<void> {
     this.closing = true;
     if (this.socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
       this.socket.once('close', () => resolve());
       this.socket.end();
-      // A peer that never closes its side must not hold this rank open.
-      setTimeout(() => this.socket.destroy(), 1_000).unref();
+      // A peer that never closes its side (a hung rank) must not hold this rank open.
+      setTimeout(() => this.socket.destroy(), graceMs).unref();
     });
   }
 

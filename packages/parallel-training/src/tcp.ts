@@ -240,17 +240,7 @@ export async function connectGroup(options: ConnectOptions): Promise<TcpGroup> {
         p.sendAbort(failed);
         p.fail(failure);
       }
-      return Promise.all(
-        peers.map(
-          (p) =>
-            new Promise<void>((resolve) => {
-              if (p.socket.destroyed) return resolve();
-              p.socket.once('close', () => resolve());
-              p.socket.end();
-              setTimeout(() => p.socket.destroy(), 500).unref();
-            }),
-        ),
-      ).then(() => {});
+      return Promise.all(peers.map((p) => p.close(500))).then(() => {});
     },
     async close() {
       await Promise.all(peers.map((p) => p.close()));

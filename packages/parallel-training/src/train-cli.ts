@@ -89,10 +89,9 @@ function modelDir(): string {
   return dir;
 }
 
-function save(model: Module, dir: string, summary: Record<string, unknown>): void {
-  saveStateDict(model.stateDict(), join(dir, 'model'));
+const saveModel = (model: Module, dir: string) => saveStateDict(model.stateDict(), join(dir, 'model'));
+const saveSummary = (dir: string, summary: Record<string, unknown>) =>
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-}
 
 function trialConfig(): { config: Config; trial: string } {
   if (values.trials) {
@@ -153,12 +152,9 @@ async function trial(): Promise<void> {
       console.log(reportHypertuneMetric(tag, score, epoch, env));
       return true;
     },
-    { seed, dataDir: data, onTrained: (model) => save(model, dir, { config, epochs, seed, scores: [] }) },
+    { seed, dataDir: data, onTrained: (model) => saveModel(model, dir) },
   );
-  writeFileSync(
-    join(dir, 'summary.json'),
-    `${JSON.stringify({ config, epochs, seed, [tag]: scores }, null, 2)}\n`,
-  );
+  saveSummary(dir, { config, epochs, seed, [tag]: scores });
 }
 
 async function dataParallel(): Promise<void> {
@@ -189,7 +185,8 @@ async function dataParallel(): Promise<void> {
         p.value.data.set(log.parameters.slice(at, at + p.size));
         at += p.size;
       }
-      save(model, dir, { config, losses: log.losses });
+      saveModel(model, dir);
+      saveSummary(dir, { config, losses: log.losses });
       console.log(reportHypertuneMetric('train_loss', log.losses.at(-1)!, config.steps));
     }
     return { rank: group.rank };

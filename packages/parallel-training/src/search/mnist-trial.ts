@@ -3,15 +3,12 @@ import {
   accuracy,
   crossEntropy,
   DataLoader,
-  Dropout,
-  Linear,
   manualSeed,
   noGrad,
-  ReLU,
-  Sequential,
+  type Sequential,
   Tensor,
 } from '@mle/autograd';
-import { mnistArrays } from '@mle/autograd/mnist';
+import { mnistArrays, mnistMlp } from '@mle/autograd/mnist';
 import { setMatmulThreads } from '@mle/tensor';
 import type { Config, Space } from './space.js';
 
@@ -55,12 +52,7 @@ export async function trainMnistTrial(
   setMatmulThreads(1);
   const { train, dev } = mnistArrays({ seed: 0, dir: options.dataDir });
   manualSeed(seed);
-  const model = new Sequential(
-    new Linear(784, hidden),
-    new ReLU(),
-    new Dropout(dropout),
-    new Linear(hidden, 10),
-  );
+  const model = mnistMlp({ hidden, dropout });
   const optimizer = new Adam(model.parameters(), { lr });
   const loader = new DataLoader(train.x, train.y, { batchSize, seed });
   const scores: number[] = [];
