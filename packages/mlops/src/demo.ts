@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '@mle/datasets';
-import { OnnxSession, toNDArray } from '@mle/onnx-runtime';
+import { OnnxSession } from '@mle/onnx-runtime';
 import { demoFlags, formatTable } from '@mle/report';
-import { fromTypedArray } from '@mle/tensor';
 import {
   type Classifier,
   gitCommit,
@@ -16,6 +15,7 @@ import {
   runPipeline,
   SqliteTrackingStore,
   type StepReport,
+  sessionClassifier,
   summaryTable,
 } from './index.js';
 
@@ -81,10 +81,7 @@ try {
     const dir = reports.find((r) => r.step === 'export')!.dir;
     const session = await OnnxSession.create(readFileSync(join(dir, 'model.onnx')));
     sessions.push(session);
-    return async (images, count) =>
-      toNDArray(
-        (await session.run({ input: fromTypedArray(images, [count, 784]) })).output!,
-      ).toTypedArray() as Float32Array;
+    return sessionClassifier(session);
   };
   const register = (reports: StepReport[]) =>
     registry.register({

@@ -1,7 +1,17 @@
-import { Rng } from '@mle/tensor';
+import type { OnnxSession } from '@mle/onnx-runtime';
+import { toNDArray } from '@mle/onnx-runtime';
+import { fromTypedArray, Rng } from '@mle/tensor';
 
 /** Class probabilities for a batch of raw MNIST images (rows of 784 pixels in [0, 1]), e.g. an onnxruntime session. */
 export type Classifier = (images: Float32Array, count: number) => Promise<Float32Array>;
+
+/** A Classifier over an onnxruntime session of an exported MNIST model (input "input", output "output"). */
+export const sessionClassifier =
+  (session: OnnxSession): Classifier =>
+  async (images, count) =>
+    toNDArray(
+      (await session.run({ input: fromTypedArray(images, [count, 784]) })).output!,
+    ).toTypedArray() as Float32Array;
 
 export interface EvalSet {
   images: Float32Array;

@@ -3,6 +3,7 @@
  * registry, deployment and drift monitoring to come).
  */
 export { pipelineCli, summaryTable } from './cli.js';
+export { openDatabase } from './database.js';
 export { kolmogorovSurvival, ksTwoSample, type PsiBin, psi } from './drift.js';
 export {
   type Check,
@@ -12,6 +13,7 @@ export {
   type GateConfig,
   type GateReport,
   runGate,
+  sessionClassifier,
   shiftImages,
 } from './gate.js';
 export { canonicalJson, hashFiles, listFiles, sha256 } from './hash.js';

@@ -5,16 +5,16 @@ import {
   accuracy,
   crossEntropy,
   DataLoader,
-  Linear,
+  type Linear,
   loadStateDict,
   manualSeed,
   noGrad,
-  ReLU,
   Sequential,
   Softmax,
   saveStateDict,
   Tensor,
 } from '@mle/autograd';
+import { mnistMlp } from '@mle/autograd/mnist';
 import { loadMnist, MNIST_PIXELS } from '@mle/datasets';
 import { exportModule } from '@mle/onnx';
 import { fromTypedArray } from '@mle/tensor';
@@ -212,8 +212,8 @@ function trained(inputs: StepContext['inputs']): { scaler: Scaler; model: Sequen
   return { scaler, model, hidden };
 }
 
-const mlp = (hidden: number) =>
-  new Sequential(new Linear(MNIST_PIXELS, hidden), new ReLU(), new Linear(hidden, 10));
+/** The pipeline's model: @mle/autograd's MNIST MLP, 784 → hidden → 10 (no dropout). */
+const mlp = (hidden: number) => mnistMlp({ hidden });
 
 function standardized(dir: string, name: string, scaler: Scaler) {
   const { images, labels, count } = readSplit(dir, name);

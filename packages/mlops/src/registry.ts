@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'libsql';
+import type Database from 'libsql';
+import { openDatabase } from './database.js';
 import type { GateReport } from './gate.js';
 import { sha256 } from './hash.js';
 
@@ -55,9 +56,7 @@ export class ModelRegistry {
   private readonly db: Database.Database;
 
   constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    this.db = openDatabase(path, options);
     this.db.exec(SCHEMA);
   }
 

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import Database from 'libsql';
+import type Database from 'libsql';
+import { openDatabase } from './database.js';
 import type { Json } from './pipeline.js';
 
 export type RunStatus = 'running' | 'finished' | 'failed';
@@ -130,9 +131,7 @@ export class SqliteTrackingStore implements TrackingStore {
   private readonly db: Database.Database;
 
   constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    this.db = openDatabase(path, options);
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
   }

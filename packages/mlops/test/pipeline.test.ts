@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Linear, loadStateDict, ReLU, Sequential, Softmax, Tensor } from '@mle/autograd';
+import { loadStateDict, Sequential, Softmax, Tensor } from '@mle/autograd';
+import { mnistMlp } from '@mle/autograd/mnist';
 import { loadMnist } from '@mle/datasets';
 import { OnnxSession, toNDArray } from '@mle/onnx-runtime';
 import { fromTypedArray } from '@mle/tensor';
@@ -191,7 +192,7 @@ describe('the MNIST pipeline', () => {
       mean: number;
       std: number;
     };
-    const model = new Sequential(new Linear(784, 16), new ReLU(), new Linear(16, 10), new Softmax());
+    const model = new Sequential(...mnistMlp({ hidden: 16 }).layers, new Softmax());
     model.loadStateDict(loadStateDict(join(dir('train'), 'model')));
     const standardized = Float32Array.from(
       test.images.slice(0, n * 784),

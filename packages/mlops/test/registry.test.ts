@@ -2,11 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '@mle/datasets';
-import { OnnxSession, toNDArray } from '@mle/onnx-runtime';
-import { fromTypedArray } from '@mle/tensor';
+import { OnnxSession } from '@mle/onnx-runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  type Classifier,
   DEFAULT_GATE,
   type MnistPipelineOptions,
   ModelRegistry,
@@ -14,6 +12,7 @@ import {
   PromotionRefused,
   runGate,
   runPipeline,
+  sessionClassifier,
   shiftImages,
 } from '../src/index.js';
 
@@ -29,10 +28,7 @@ async function candidate(options: MnistPipelineOptions) {
   const dir = (step: string) => reports.find((r) => r.step === step)!.dir;
   const session = await OnnxSession.create(readFileSync(join(dir('export'), 'model.onnx')));
   sessions.push(session);
-  const classify: Classifier = async (images, count) =>
-    toNDArray(
-      (await session.run({ input: fromTypedArray(images, [count, 784]) })).output!,
-    ).toTypedArray() as Float32Array;
+  const classify = sessionClassifier(session);
   const metrics = JSON.parse(readFileSync(join(dir('evaluate'), 'metrics.json'), 'utf8'));
   return { dir: dir('export'), dataHash: reports[0]!.hash, classify, metrics };
 }

@@ -1,0 +1,12 @@
+import Database from 'libsql';
+
+/**
+ * Opens (creating if needed) the SQLite file the tracking store and the registry share: WAL mode, so readers never
+ * block the writer, and a busy timeout, so a second writing process waits instead of failing.
+ */
+export function openDatabase(path: string, options: { busyTimeoutMs?: number } = {}): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+  return db;
+}
