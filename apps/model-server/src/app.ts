@@ -142,10 +142,9 @@ export function createServer(options: ServerOptions): express.Express {
         ? decodeInputs(req.body)
         : decodeBinaryRequest(req.body as Buffer, Number(headerLength));
     checkAgainstSignature(model, request);
-    const outputs = await model.batcher.infer({
-      inputs: model.signature.inputs.map((spec) => request.inputs.find((t) => t.name === spec.name)!),
-      deadline: clock.now() + options.requestTimeoutMs,
-    });
+    const inputs = model.signature.inputs.map((spec) => request.inputs.find((t) => t.name === spec.name)!);
+    const outputs = await model.batcher.infer({ inputs, deadline: clock.now() + options.requestTimeoutMs });
+    model.monitor?.record(inputs, outputs);
     const wanted = request.outputs;
     const selected = wanted ? outputs.filter((o) => wanted.includes(o.name)) : outputs;
     const head = {
@@ -178,6 +177,17 @@ export function createServer(options: ServerOptions): express.Express {
     body,
     infer,
   );
+
+  // Histograms of the traffic (never the requests themselves), for a drift job to compare with training data.
+  app.get('/v2/models/:name/stats', route('stats'), (req, res) => {
+    const model = served(req, res);
+    if (!model.monitor)
+      throw new ServingError(
+        'MODEL_NOT_FOUND',
+        `model ${model.name} keeps no traffic statistics (its config.json has no monitoring section)`,
+      );
+    res.json({ name: model.name, version: String(model.version), ...model.monitor.snapshot() });
+  });
 
   app.use(
     generationRouter({

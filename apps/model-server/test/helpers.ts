@@ -25,7 +25,7 @@ export function tinyClassifier() {
 let repos = 0;
 /** A model repository folder with one ONNX model "tiny" (version 1). */
 export function tinyRepository(
-  options: { maxBatchSize?: number; delayUs?: number; queue?: number } = {},
+  options: { maxBatchSize?: number; delayUs?: number; queue?: number; monitoring?: unknown } = {},
 ): string {
   const root = join(scratch, `repo${repos++}`);
   mkdirSync(join(root, 'tiny', '1'), { recursive: true });
@@ -40,6 +40,7 @@ export function tinyRepository(
       output: [{ name: 'output', data_type: 'TYPE_FP32', dims: [3] }],
       dynamic_batching: { max_queue_delay_us: options.delayUs ?? 500, max_queue_size: options.queue ?? 64 },
       labels: ['a', 'b', 'c'],
+      ...(options.monitoring ? { monitoring: options.monitoring } : {}),
     }),
   );
   return root;

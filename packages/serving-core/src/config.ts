@@ -57,6 +57,26 @@ export const ModelConfigSchema = z.object({
     })
     .optional(),
   labels: z.array(z.string()).optional(),
+  /**
+   * Triton's version_policy: serve the latest version directory (the default), or a specific one — how a
+   * rollback pins the previous version without deleting the newer one.
+   */
+  version_policy: z
+    .union([
+      z.object({ latest: z.object({ num_versions: z.literal(1) }) }).strict(),
+      z.object({ specific: z.object({ versions: z.array(z.number().int().min(1)).length(1) }) }).strict(),
+    ])
+    .optional(),
+  /** Summary statistics of traffic (per-feature histograms; never the inputs themselves) for drift monitoring. */
+  monitoring: z
+    .object({
+      window_rows: z.number().int().min(1).default(5000),
+      segments: z.number().int().min(1).default(10),
+      bins: z
+        .object({ min: z.number(), max: z.number(), count: z.number().int().min(2).max(256) })
+        .refine((b) => b.max > b.min, 'max must be greater than min'),
+    })
+    .optional(),
 });
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;

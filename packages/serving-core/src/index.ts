@@ -20,6 +20,14 @@ export {
   type Scheduling,
 } from './generation.js';
 export {
+  type BinSpec,
+  type HistogramSet,
+  type MonitorOptions,
+  type TensorCounts,
+  TrafficMonitor,
+  type TrafficStats,
+} from './monitor.js';
+export {
   type Generator,
   type LanguageModelFactory,
   ModelRepository,

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from './clock.js';
 import { DATATYPE_OF, isValidModelName, type ModelConfig, parseModelConfig } from './config.js';
 import { ServingError } from './errors.js';
 import { GenerationScheduler, type LanguageModel } from './generation.js';
+import { TrafficMonitor } from './monitor.js';
 import type { ModelRuntime, ModelSignature } from './runtime.js';
 import { CharacterTokenizer, type Tokenizer } from './tokenizer.js';
 
@@ -29,6 +30,8 @@ export interface ServedModel {
   platform: string;
   batcher?: DynamicBatcher;
   generator?: Generator;
+  /** Traffic statistics, when the config has a monitoring section. */
+  monitor?: TrafficMonitor;
 }
 
 /** What a served model holds that must be let go when it is retired. */
@@ -171,7 +174,7 @@ export class ModelRepository {
         throw new Error(
           `${name}/config.json: name is "${config.name}", expected "${name}" (the directory name)`,
         );
-      version = latestVersion(dir);
+      version = servedVersion(dir, config);
       if (version === undefined) throw new Error(`${name}: no version directory (expected ${name}/1/ …)`);
     } catch (error) {
       this.markFailed(name, (error as Error).message);
@@ -218,8 +221,26 @@ export class ModelRepository {
         clock: this.clock,
         onBatch: (rows, requests, ms) => this.options.onBatch?.(name, rows, requests, ms),
       });
+      const monitor = config.monitoring
+        ? new TrafficMonitor({
+            windowRows: config.monitoring.window_rows,
+            segments: config.monitoring.segments,
+            bins: config.monitoring.bins,
+            inputs: signature.inputs,
+            outputs: signature.outputs,
+            ...(config.labels ? { labels: config.labels } : {}),
+          })
+        : undefined;
       return {
-        model: { name, version, config, signature, platform: runtime.platform, batcher },
+        model: {
+          name,
+          version,
+          config,
+          signature,
+          platform: runtime.platform,
+          batcher,
+          ...(monitor ? { monitor } : {}),
+        },
         release: async () => {
           await batcher.shutdown();
           await runtime.release();
@@ -294,10 +315,23 @@ async function retire(entry: Entry): Promise<void> {
   await entry.release();
 }
 
-function latestVersion(dir: string): number | undefined {
+/**
+ * The version the config's policy picks: the latest version directory, or the one it names (which must exist).
+ * Only all-digit names count, so a deployer can write `.tmp-3/` and rename it to `3/` when it is complete.
+ */
+function servedVersion(dir: string, config: ModelConfig): number | undefined {
   const versions = readdirSync(dir)
     .filter((v) => /^[1-9][0-9]*$/.test(v) && statSync(join(dir, v)).isDirectory())
     .map(Number);
+  const policy = config.version_policy;
+  if (policy && 'specific' in policy) {
+    const wanted = policy.specific.versions[0]!;
+    if (!versions.includes(wanted))
+      throw new Error(
+        `${config.name}: version_policy names version ${wanted}, which is not in ${config.name}/ (it has ${versions.sort((a, b) => a - b).join(', ') || 'none'})`,
+      );
+    return wanted;
+  }
   return versions.length > 0 ? Math.max(...versions) : undefined;
 }
 

@@ -210,6 +210,70 @@ describe('ModelRepository behaviour (fake runtime, fake clock)', () => {
     expect(runtimes[1]!.released).toBe(1);
   });
 
+  it('serves the version a specific version_policy names (a rollback), and the latest again when it is removed', async () => {
+    const root = repositoryDir({ m: { config: fakeConfig('m'), versions: { 1: {}, 2: {} } } });
+    const repo = new ModelRepository({
+      root,
+      pollMs: 0,
+      runtimes: { onnxruntime_onnx: () => new DoublingRuntime() },
+    });
+    await repo.start();
+    expect(repo.get('m').version).toBe(2);
+    const pin = (versions: number[] | undefined) =>
+      writeFileSync(
+        join(root, 'm', 'config.json'),
+        JSON.stringify({
+          ...fakeConfig('m'),
+          ...(versions ? { version_policy: { specific: { versions } } } : {}),
+        }),
+      );
+    pin([1]);
+    await repo.poll();
+    expect(repo.get('m').version).toBe(1);
+    pin([7]);
+    await repo.poll();
+    // A policy naming a missing version keeps the loaded one serving and says why.
+    expect(repo.get('m').version).toBe(1);
+    expect(repo.status()).toEqual([{ name: 'm', state: 'READY', version: 1 }]);
+    pin(undefined);
+    expect(repo.get('m').monitor).toBeUndefined();
+    mkdirSync(join(root, 'm', '.tmp-3')); // a deployer's scratch directory is not a version
+    await repo.poll();
+    expect(repo.get('m').version).toBe(2);
+    await repo.close();
+  });
+
+  it('gives a model with a monitoring section a traffic monitor of its signature', async () => {
+    const monitoring = { window_rows: 8, segments: 2, bins: { min: 0, max: 4, count: 4 } };
+    const root = repositoryDir({
+      m: { config: { ...fakeConfig('m'), labels: ['a', 'b'], monitoring } },
+      n: { config: { ...fakeConfig('n'), monitoring }, versions: { 1: {}, 2: {} } },
+    });
+    writeFileSync(
+      join(root, 'n', 'config.json'),
+      JSON.stringify({ ...fakeConfig('n'), version_policy: { specific: { versions: [3] } } }),
+    );
+    const repo = new ModelRepository({
+      root,
+      pollMs: 0,
+      runtimes: { onnxruntime_onnx: () => new DoublingRuntime() },
+    });
+    await repo.start();
+    const m = repo.get('m');
+    const y = await Promise.all([m.batcher!.infer({ inputs: rowsOf(1, 3) })]);
+    m.monitor!.record(rowsOf(1, 3), y[0]!);
+    expect(m.monitor!.snapshot()).toMatchObject({
+      labels: ['a', 'b'],
+      window: { rows: 1, inputs: [{ counts: [0, 0, 0, 1, 0, 0, 0, 1] }], predictions: [1, 0] },
+    });
+    expect(repo.status()[1]).toEqual({
+      name: 'n',
+      state: 'UNAVAILABLE',
+      reason: 'n: version_policy names version 3, which is not in n/ (it has 1, 2)',
+    });
+    await repo.close();
+  });
+
   it('keeps the old version when the new one fails, and drops a model whose directory is removed', async () => {
     const root = repositoryDir({ m: { config: fakeConfig('m') }, gone: { config: fakeConfig('gone') } });
     let calls = 0;
