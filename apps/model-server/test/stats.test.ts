@@ -50,7 +50,7 @@ describe('traffic statistics (GET /v2/models/{name}/stats)', () => {
     const predicted = [0, 0, 0];
     for (let r = 0; r < 3; r++) {
       const p = probabilities.slice(r * 3, r * 3 + 3);
-      predicted[p.indexOf(Math.max(...p))]++;
+      predicted[p.indexOf(Math.max(...p))]! += 1;
     }
     expect(window.predictions).toEqual(predicted);
     expect(total.outputs[0]!.counts.reduce((a, b) => a + b)).toBe(9);
