@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createProgress, formatTable } from '@mle/report';
 import { runPipeline, type Step, type StepReport } from './pipeline.js';
@@ -18,15 +19,19 @@ export function summaryTable(reports: readonly StepReport[], options: { timings?
   );
 }
 
+export interface PipelineArgs {
+  root: string;
+  from?: string;
+  force: string[];
+  /** The model server repository the deploy step writes to. */
+  repository: string;
+}
+
 /**
- * `pipeline [--root DIR] [--from STEP] [--force STEP]...`: runs the steps with a progress bar on a terminal and
- * prints the summary. Returns the reports and the root used; throws on a bad flag or a failed step, naming it.
+ * `run-pipeline [--root DIR] [--from STEP] [--force STEP]... [--repository DIR]`, parsed; a flag it does not know
+ * is an error naming it. The repository defaults to <root>/model-repository.
  */
-export async function pipelineCli(
-  steps: readonly Step[],
-  argv: string[],
-  defaultRoot: string,
-): Promise<{ reports: StepReport[]; root: string }> {
+export function parsePipelineArgs(argv: string[], defaultRoot: string): PipelineArgs {
   const { values } = parseArgs({
     // `pnpm run-pipeline -- --from x` passes the separator through.
     args: argv[0] === '--' ? argv.slice(1) : argv,
@@ -34,18 +39,31 @@ export async function pipelineCli(
       root: { type: 'string', default: defaultRoot },
       from: { type: 'string' },
       force: { type: 'string', multiple: true, default: [] },
+      repository: { type: 'string' },
     },
   });
+  const root = values.root!;
+  return {
+    root,
+    ...(values.from ? { from: values.from } : {}),
+    force: values.force!,
+    repository: values.repository ?? join(root, 'model-repository'),
+  };
+}
+
+/** Runs the steps with a progress bar on a terminal and prints the summary; throws on a failed step, naming it. */
+export async function runWithProgress(steps: readonly Step[], args: PipelineArgs): Promise<StepReport[]> {
   const progress = createProgress({ label: 'pipeline', total: steps.length });
-  const reports = await runPipeline(steps, {
-    root: values.root!,
-    from: values.from,
-    force: values.force,
-    onEvent: (e) => {
-      if (e.type === 'finish') progress.increment(1, { step: e.report.step, [e.report.status]: '' });
-    },
-  });
-  progress.stop();
-  console.log(summaryTable(reports));
-  return { reports, root: values.root! };
+  try {
+    return await runPipeline(steps, {
+      root: args.root,
+      from: args.from,
+      force: args.force,
+      onEvent: (e) => {
+        if (e.type === 'finish') progress.increment(1, { step: e.report.step, [e.report.status]: '' });
+      },
+    });
+  } finally {
+    progress.stop();
+  }
 }

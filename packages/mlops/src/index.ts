@@ -1,9 +1,10 @@
 /**
- * A reproducible model pipeline: content-addressed, cached steps and the MNIST pipeline built on them (tracking,
- * registry, deployment and drift monitoring to come).
+ * A reproducible model pipeline: content-addressed, cached steps and the MNIST pipeline built on them, experiment
+ * tracking, a gated registry, deployment into the model server's repository, and drift monitoring.
  */
-export { pipelineCli, summaryTable } from './cli.js';
+export { type PipelineArgs, parsePipelineArgs, runWithProgress, summaryTable } from './cli.js';
 export { openDatabase } from './database.js';
+export { type Deployment, deployProduction, deployToRepository, rollback } from './deploy.js';
 export { kolmogorovSurvival, ksTwoSample, type PsiBin, psi } from './drift.js';
 export {
   type Check,
@@ -17,7 +18,13 @@ export {
   shiftImages,
 } from './gate.js';
 export { canonicalJson, hashFiles, listFiles, sha256 } from './hash.js';
-export { type MnistPipelineOptions, mnistPipeline } from './mnist-pipeline.js';
+export {
+  type MnistPipelineOptions,
+  mnistPipeline,
+  type Registration,
+  servingConfig,
+} from './mnist-pipeline.js';
+export { modelsCli } from './models-cli.js';
 export {
   type Artifact,
   CorruptArtifactError,
@@ -36,6 +43,7 @@ export {
 } from './pipeline.js';
 export { ModelRegistry, type ModelVersion, PromotionRefused, type Stage } from './registry.js';
 export { compareTable, runsCli } from './runs-cli.js';
+export { loadGenerator, type Sample, type ServerProcess, startModelServer } from './serving.js';
 export {
   type Environment,
   environment,

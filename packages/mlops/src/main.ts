@@ -1,38 +1,71 @@
 /**
- * Run: pnpm --filter @mle/mlops run-pipeline [-- --from STEP] [-- --force STEP] [-- --root DIR]
- * The MNIST pipeline, cached under .mlops/ in this package unless --root says otherwise; each run is recorded in
- * <root>/runs.db (see `pnpm --filter @mle/mlops runs -- list`).
+ * Run: pnpm --filter @mle/mlops run-pipeline [-- --from STEP] [-- --force STEP] [-- --root DIR] [-- --repository DIR]
+ * The MNIST pipeline end to end — ingest … export, register (gated) and deploy — cached under .mlops/ in this
+ * package unless --root says otherwise. The run is recorded in <root>/runs.db (`pnpm --filter @mle/mlops runs --
+ * list`), the registry is in the same file (`pnpm --filter @mle/mlops models -- list`), and production is deployed
+ * into <root>/model-repository, which the model server serves with MODEL_REPOSITORY set to it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pipelineCli } from './cli.js';
-import { mnistPipeline } from './mnist-pipeline.js';
+import { parsePipelineArgs, runWithProgress, summaryTable } from './cli.js';
+import { mnistPipeline, type Registration } from './mnist-pipeline.js';
 import { gitCommit, SqliteTrackingStore } from './tracking.js';
 
-const steps = mnistPipeline();
+let exitCode = 0;
 try {
-  const { reports, root } = await pipelineCli(
-    steps,
-    process.argv.slice(2),
-    fileURLToPath(new URL('../.mlops', import.meta.url)),
-  );
-  const store = new SqliteTrackingStore(join(root, 'runs.db'));
-  const train = steps.find((s) => s.name === 'train')!;
+  const args = parsePipelineArgs(process.argv.slice(2), fileURLToPath(new URL('../.mlops', import.meta.url)));
+  const db = join(args.root, 'runs.db');
+  const store = new SqliteTrackingStore(db);
+  const options = { epochs: 2, hidden: 64, lr: 1e-3 };
   const id = await store.startRun({
     experiment: 'mnist-pipeline',
-    params: train.params as Record<string, never>,
+    params: options,
     gitCommit: gitCommit(),
-    dataFingerprint: reports[0]!.hash,
   });
-  const evaluate = reports.find((r) => r.step === 'evaluate')!;
-  const { test_accuracy } = JSON.parse(readFileSync(join(evaluate.dir, 'metrics.json'), 'utf8'));
-  await store.logMetric(id, 'test_accuracy', test_accuracy, 1);
-  for (const r of reports) await store.logArtifact(id, { name: r.step, path: r.dir, sha256: r.hash });
-  await store.endRun(id, 'finished');
-  await store.close();
-  console.log(`recorded as run ${id.slice(0, 8)} in ${join(root, 'runs.db')}`);
+  try {
+    const steps = mnistPipeline({ ...options, registry: db, repository: args.repository, runId: id });
+    const reports = await runWithProgress(steps, args);
+    console.log(summaryTable(reports));
+    const dir = (step: string) => reports.find((r) => r.step === step)!.dir;
+    const { test_accuracy } = JSON.parse(readFileSync(join(dir('evaluate'), 'metrics.json'), 'utf8'));
+    await store.setDataFingerprint(id, reports[0]!.hash);
+    const history = JSON.parse(readFileSync(join(dir('train'), 'history.json'), 'utf8')) as {
+      epoch: number;
+      train_loss: number;
+    }[];
+    await store.logMetrics(
+      id,
+      history.map((h) => ({ key: 'train_loss', value: h.train_loss, step: h.epoch })),
+    );
+    await store.logMetric(id, 'test_accuracy', test_accuracy, options.epochs);
+    for (const r of reports) await store.logArtifact(id, { name: r.step, path: r.dir, sha256: r.hash });
+    await store.endRun(id, 'finished');
+    const registered = JSON.parse(
+      readFileSync(join(dir('register'), 'registered.json'), 'utf8'),
+    ) as Registration;
+    const refused = registered.gate?.checks.filter((c) => !c.passed).map((c) => `${c.name} (${c.detail})`);
+    console.log(
+      [
+        `run ${id.slice(0, 8)} recorded in ${db}`,
+        `model mnist version ${registered.version}: ${
+          registered.gate === null
+            ? `registered before, stage ${registered.stage}`
+            : registered.gate.passed
+              ? 'passed the gate, now in production'
+              : `refused by the gate: ${refused!.join('; ')}`
+        }`,
+        `production deployed to ${join(args.repository, 'mnist')} (serve it: MODEL_REPOSITORY=${args.repository} pnpm --filter @mle/model-server start)`,
+      ].join('\n'),
+    );
+  } catch (error) {
+    await store.endRun(id, 'failed');
+    throw error;
+  } finally {
+    await store.close();
+  }
 } catch (error) {
-  console.error(`pipeline: ${(error as Error).message}`);
-  process.exitCode = 1;
+  console.error(`run-pipeline: ${(error as Error).message}`);
+  exitCode = 1;
 }
+process.exitCode = exitCode;

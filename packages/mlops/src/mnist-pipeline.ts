@@ -17,14 +17,39 @@ import {
 import { mnistMlp } from '@mle/autograd/mnist';
 import { loadMnist, MNIST_PIXELS } from '@mle/datasets';
 import { exportModule } from '@mle/onnx';
+import { OnnxSession } from '@mle/onnx-runtime';
 import { fromTypedArray } from '@mle/tensor';
+import { deployProduction } from './deploy.js';
+import { type GateConfig, type GateReport, runGate, sessionClassifier } from './gate.js';
 import type { Step, StepContext } from './pipeline.js';
+import { ModelRegistry } from './registry.js';
 
 export interface MnistPipelineOptions {
   seed?: number;
   hidden?: number;
   epochs?: number;
   lr?: number;
+  /**
+   * The registry's SQLite file: adds the register step (register the exported model, gate it against production,
+   * promote it if it passes).
+   */
+  registry?: string;
+  /** A model server's repository: adds the deploy step (production into it, pinned; needs `registry`). */
+  repository?: string;
+  /** The tracking run this pipeline run is recorded as (the registered version's lineage). */
+  runId?: string;
+  gate?: GateConfig;
+}
+
+/** What the register step did, in its artifact's registered.json. */
+export interface Registration {
+  name: string;
+  version: number;
+  sha256: string;
+  /** Its stage after the step: production if it passed the gate (or already was), else none. */
+  stage: string;
+  /** The gate's report, or null when the version was registered before (a rerun: it keeps its stage). */
+  gate: GateReport | null;
 }
 
 const readSplit = (dir: string, name: string) => {
@@ -43,7 +68,7 @@ const readSplit = (dir: string, name: string) => {
  */
 export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
   const { seed = 0, hidden = 64, epochs = 2, lr = 1e-3 } = options;
-  return [
+  const steps: Step[] = [
     {
       name: 'ingest',
       version: '1',
@@ -109,7 +134,7 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
     {
       name: 'train',
       needs: ['ingest', 'featurize'],
-      version: '1',
+      version: '2',
       params: { seed, hidden, epochs, lr },
       run({ inputs, out }) {
         const scaler = JSON.parse(readFileSync(join(inputs.featurize!.dir, 'scaler.json'), 'utf8'));
@@ -118,13 +143,22 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
         const model = mlp(hidden);
         const optimizer = new Adam(model.parameters(), { lr });
         const loader = new DataLoader(x, y, { batchSize: 64, seed });
-        for (let epoch = 0; epoch < epochs; epoch++)
+        const history: { epoch: number; train_loss: number }[] = [];
+        for (let epoch = 0; epoch < epochs; epoch++) {
+          let total = 0;
+          let batches = 0;
           for (const batch of loader) {
             optimizer.zeroGrad();
-            crossEntropy(model.forward(new Tensor(batch.x)), batch.y).backward();
+            const loss = crossEntropy(model.forward(new Tensor(batch.x)), batch.y);
+            loss.backward();
             optimizer.step();
+            total += loss.item();
+            batches++;
           }
+          history.push({ epoch: epoch + 1, train_loss: total / batches });
+        }
         saveStateDict(model.stateDict(), join(out, 'model'));
+        writeFileSync(join(out, 'history.json'), `${JSON.stringify(history)}\n`);
         writeFileSync(join(out, 'config.json'), `${JSON.stringify({ hidden })}\n`);
       },
     },
@@ -143,7 +177,7 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
     {
       name: 'export',
       needs: ['featurize', 'train', 'evaluate'],
-      version: '1',
+      version: '2',
       run({ inputs, out }) {
         const { scaler, model, hidden: width } = trained(inputs);
         const { test_accuracy: score } = JSON.parse(
@@ -163,6 +197,80 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
       },
     },
   ];
+  const codeVersion = steps.map((s) => `${s.name}@${s.version}`).join(' ');
+  if (options.registry)
+    steps.push({
+      name: 'register',
+      needs: ['ingest', 'evaluate', 'export'],
+      version: '1',
+      always: true,
+      params: { registry: options.registry, runId: options.runId ?? null },
+      async run({ inputs, out }) {
+        const registry = new ModelRegistry(options.registry!);
+        const sessions: OnnxSession[] = [];
+        const classifier = async (dir: string) => {
+          const session = await OnnxSession.create(readFileSync(join(dir, 'model.onnx')));
+          sessions.push(session);
+          return sessionClassifier(session);
+        };
+        try {
+          const metrics = JSON.parse(readFileSync(join(inputs.evaluate!.dir, 'metrics.json'), 'utf8'));
+          const version = registry.register({
+            name: 'mnist',
+            artifactDir: inputs.export!.dir,
+            runId: options.runId ?? null,
+            dataHash: inputs.ingest!.hash,
+            codeVersion,
+            metrics,
+          });
+          const production = registry.production('mnist');
+          let gate: GateReport | null = null;
+          // Only a new candidate is gated: a version already in production stays, and one archived (replaced, or
+          // rolled back by a person) is not promoted again by a rerun.
+          if (version.stage === 'none') {
+            if (production) registry.verify(production);
+            gate = await runGate(
+              await classifier(version.artifactDir),
+              production ? await classifier(production.artifactDir) : null,
+              readSplit(inputs.ingest!.dir, 'test'),
+              options.gate,
+            );
+            if (gate.passed) registry.transition('mnist', version.version, 'production', gate);
+          }
+          const registration: Registration = {
+            name: version.name,
+            version: version.version,
+            sha256: version.sha256,
+            stage: registry.get('mnist', version.version).stage,
+            gate,
+          };
+          writeFileSync(join(out, 'registered.json'), `${JSON.stringify(registration, null, 2)}\n`);
+        } finally {
+          for (const s of sessions) await s.release();
+          registry.close();
+        }
+      },
+    });
+  if (options.repository) {
+    if (!options.registry) throw new Error('mnistPipeline: the deploy step needs a registry to deploy from');
+    steps.push({
+      name: 'deploy',
+      needs: ['register'],
+      version: '1',
+      always: true,
+      params: { registry: options.registry, repository: options.repository },
+      run({ out }) {
+        const registry = new ModelRegistry(options.registry!);
+        try {
+          const deployment = deployProduction(registry, 'mnist', options.repository!);
+          writeFileSync(join(out, 'deployed.json'), `${JSON.stringify(deployment, null, 2)}\n`);
+        } finally {
+          registry.close();
+        }
+      },
+    });
+  }
+  return steps;
 }
 
 /** The model server's per-model config (its repository layout: <repo>/mnist/config.json, <repo>/mnist/<version>/model.onnx). */
@@ -174,6 +282,8 @@ export const servingConfig = () => ({
   output: [{ name: 'output', data_type: 'TYPE_FP32', dims: [10] }],
   dynamic_batching: { max_queue_delay_us: 1000, max_queue_size: 256 },
   labels: Array.from({ length: 10 }, (_, i) => String(i)),
+  // Pixels and probabilities are both in [0, 1]: 20 bins each, over the last ~2,000 rows, for the drift job.
+  monitoring: { window_rows: 2000, segments: 10, bins: { min: 0, max: 1, count: 20 } },
 });
 
 /**

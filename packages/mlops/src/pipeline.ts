@@ -26,6 +26,11 @@ export interface Step {
   params?: Json;
   /** Bump when the step's code changes: it is part of the cache key, as the code is part of the result. */
   version: string;
+  /**
+   * A step whose effect is outside its artifact (a registry, a server's model repository): it runs on every run,
+   * must be idempotent, and its artifact records what it did.
+   */
+  always?: boolean;
   run(ctx: StepContext): void | Promise<void>;
 }
 
@@ -191,7 +196,8 @@ export async function runPipeline(steps: readonly Step[], options: RunOptions): 
     ).slice(0, 24);
     const dir = join(options.root, 'artifacts', step.name, key);
     let status: StepStatus = 'cached';
-    if (rerun.has(step.name) || !existsSync(join(dir, MANIFEST))) {
+    const replace = rerun.has(step.name) || step.always === true;
+    if (replace || !existsSync(join(dir, MANIFEST))) {
       status = 'ran';
       const scratch = join(tmp, `${step.name}.${process.pid}.${randomBytes(4).toString('hex')}`);
       mkdirSync(scratch, { recursive: true });
@@ -211,7 +217,7 @@ export async function runPipeline(steps: readonly Step[], options: RunOptions): 
         };
         writeFileSync(join(scratch, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
         mkdirSync(join(options.root, 'artifacts', step.name), { recursive: true });
-        publish(scratch, dir, rerun.has(step.name));
+        publish(scratch, dir, replace);
       } catch (error) {
         rmSync(scratch, { recursive: true, force: true });
         throw error instanceof Error && !error.message.startsWith(`step "${step.name}"`)

@@ -42,6 +42,13 @@ create table if not exists model_versions (
   created_at integer not null,
   primary key (name, version)
 );
+create table if not exists stage_history (
+  seq integer primary key autoincrement,
+  name text not null,
+  version integer not null,
+  stage text not null,
+  at integer not null
+);
 `;
 
 type Row = Record<string, unknown>;
@@ -60,7 +67,10 @@ export class ModelRegistry {
     this.db.exec(SCHEMA);
   }
 
-  /** Registers the export artifact in `artifactDir` as the next version of `name` (stage none). */
+  /**
+   * Registers the export artifact in `artifactDir` as the next version of `name` (stage none), or returns the
+   * version that already holds the same model file.
+   */
   register(input: {
     name: string;
     artifactDir: string;
@@ -70,9 +80,14 @@ export class ModelRegistry {
     metrics: Record<string, number>;
   }): ModelVersion {
     const hash = sha256(readFileSync(join(input.artifactDir, 'model.onnx')));
-    // The next number and the insert in one write transaction: two registering processes get different versions.
+    // The lookup, the next number and the insert in one write transaction: two processes registering different
+    // files get different versions, and the same file registered twice (a pipeline rerun) is one version.
     const version = this.db
       .transaction(() => {
+        const same = this.db
+          .prepare('select version from model_versions where name = ? and sha256 = ?')
+          .get(input.name, hash) as Row | undefined;
+        if (same) return Number(same.version);
         const next = Number(
           (
             this.db
@@ -153,9 +168,59 @@ export class ModelRegistry {
             'update model_versions set stage = ?, gate = coalesce(?, gate) where name = ? and version = ?',
           )
           .run(stage, gate ? JSON.stringify(gate) : null, name, version);
+        this.logStage(name, version, stage);
       })
       .immediate();
     return this.get(name, version);
+  }
+
+  /**
+   * Puts the version that was in production before the current one back in production, and archives the current
+   * one, in one transaction (it passed the gate when it was promoted). Returns both.
+   */
+  rollback(name: string): { from: ModelVersion; to: ModelVersion } {
+    const { from, to } = this.db
+      .transaction(() => {
+        const { current, previous } = this.rollbackPair(name);
+        const to = previous.version;
+        this.db
+          .prepare("update model_versions set stage = 'archived' where name = ? and version = ?")
+          .run(name, current.version);
+        this.db
+          .prepare("update model_versions set stage = 'production' where name = ? and version = ?")
+          .run(name, to);
+        this.logStage(name, current.version, 'archived');
+        this.logStage(name, to, 'production');
+        return { from: current.version, to };
+      })
+      .immediate();
+    return { from: this.get(name, from), to: this.get(name, to) };
+  }
+
+  /** The version a rollback would put back in production (the last one before the current), without moving it. */
+  previousProduction(name: string): ModelVersion {
+    return this.rollbackPair(name).previous;
+  }
+
+  private rollbackPair(name: string): { current: ModelVersion; previous: ModelVersion } {
+    const current = this.production(name);
+    if (!current) throw new Error(`model "${name}" has no version in production to roll back from`);
+    const previous = this.db
+      .prepare(
+        "select version from stage_history where name = ? and stage = 'production' and version != ? order by seq desc limit 1",
+      )
+      .get(name, current.version) as Row | undefined;
+    if (!previous)
+      throw new Error(
+        `model "${name}": version ${current.version} is the only one that has been in production; nothing to roll back to`,
+      );
+    return { current, previous: this.get(name, Number(previous.version)) };
+  }
+
+  private logStage(name: string, version: number, stage: Stage): void {
+    this.db
+      .prepare('insert into stage_history (name, version, stage, at) values (?, ?, ?, ?)')
+      .run(name, version, stage, Date.now());
   }
 
   /** Verifies a version's model file against the hash registered with it (before it is deployed). */

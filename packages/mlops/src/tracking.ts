@@ -58,6 +58,8 @@ export interface TrackingStore {
   logMetric(runId: string, key: string, value: number, step: number): Promise<void>;
   logMetrics(runId: string, metrics: { key: string; value: number; step: number }[]): Promise<void>;
   logArtifact(runId: string, artifact: { name: string; path: string; sha256: string }): Promise<void>;
+  /** Records the data's hash once it is known (a pipeline knows it after its ingest step). */
+  setDataFingerprint(runId: string, fingerprint: string): Promise<void>;
   endRun(runId: string, status: Exclude<RunStatus, 'running'>): Promise<void>;
   getRun(runId: string): Promise<RunDetail>;
   listRuns(filter?: RunFilter): Promise<RunSummary[]>;
@@ -184,6 +186,11 @@ export class SqliteTrackingStore implements TrackingStore {
     this.db
       .prepare('insert or replace into artifacts (run_id, name, path, sha256) values (?, ?, ?, ?)')
       .run(runId, artifact.name, artifact.path, artifact.sha256);
+  }
+
+  async setDataFingerprint(runId: string, fingerprint: string): Promise<void> {
+    this.requireRunning(runId);
+    this.db.prepare('update runs set data_fingerprint = ? where id = ?').run(fingerprint, runId);
   }
 
   async endRun(runId: string, status: Exclude<RunStatus, 'running'>): Promise<void> {

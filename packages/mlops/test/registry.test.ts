@@ -15,6 +15,7 @@ import {
   sessionClassifier,
   shiftImages,
 } from '../src/index.js';
+import { runScript } from './fixtures/child.js';
 
 const root = mkdtempSync(join(tmpdir(), 'registry-'));
 const sessions: OnnxSession[] = [];
@@ -96,6 +97,39 @@ describe('the promotion gate and the registry', () => {
     const prod = registry.production('mnist')!;
     expect(prod.dataHash).toBe(better.dataHash);
     expect(prod.gate!.passed).toBe(true);
+    registry.close();
+  });
+
+  it('two processes registering at once get distinct versions, and the same file is one version (transactions)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'registry-')), 'registry.db');
+    new ModelRegistry(path).close(); // the schema, before the writers race to create it
+    const writer = () => runScript('test/fixtures/register-writer.ts', [path, '40']);
+    const [a, b] = (await Promise.all([writer(), writer()])).map((out) => JSON.parse(out) as number[]);
+    const own = [...a!.slice(0, -1), ...b!.slice(0, -1)].sort((x, y) => x - y);
+    // 80 distinct files: versions 1…81 less the shared one's, each handed out once.
+    expect(new Set(own).size).toBe(80);
+    expect(a!.at(-1)).toBe(b!.at(-1));
+    expect([...own, a!.at(-1)!].sort((x, y) => x - y)).toEqual(Array.from({ length: 81 }, (_, i) => i + 1));
+  });
+
+  it('rolls production back to the version before it, and says why when there is none', async () => {
+    const registry = new ModelRegistry(join(mkdtempSync(join(tmpdir(), 'registry-')), 'registry.db'));
+    const dir = mkdtempSync(join(tmpdir(), 'export-'));
+    const add = (content: string) => {
+      writeFileSync(join(dir, 'model.onnx'), content);
+      return registry.register({ name: 'm', artifactDir: dir, dataHash: 'd', codeVersion: '1', metrics: {} });
+    };
+    const passed = { passed: true, checks: [], candidateAccuracy: 1, productionAccuracy: null };
+    expect(() => registry.rollback('m')).toThrow('model "m" has no version in production to roll back from');
+    registry.transition('m', add('one').version, 'production', passed);
+    expect(() => registry.rollback('m')).toThrow(
+      'model "m": version 1 is the only one that has been in production; nothing to roll back to',
+    );
+    add('two'); // never promoted: not a rollback target
+    registry.transition('m', add('three').version, 'production', passed);
+    const { from, to } = registry.rollback('m');
+    expect([from.version, to.version]).toEqual([3, 1]);
+    expect(registry.versions('m').map((v) => v.stage)).toEqual(['production', 'none', 'archived']);
     registry.close();
   });
 
