@@ -111,3 +111,63 @@ function check(what: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
       if (!Number.isFinite(xs[i]!)) throw new RangeError(`${what}: ${name} has ${xs[i]} at index ${i}`);
   }
 }
+
+/** Shares of a histogram's counts, each floored at `floor` (so an empty bin does not make PSI infinite). */
+const shares = (counts: ArrayLike<number>, floor: number) => {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i]!;
+  return Array.from(counts, (c) => Math.max(c / total, floor));
+};
+
+/**
+ * PSI between two histograms over the same bins (a server's traffic counts against the training data's):
+ * Σ (a − e) · ln(a / e) over the bins' shares, each floored at `floor`.
+ */
+export function psiFromCounts(reference: ArrayLike<number>, recent: ArrayLike<number>, floor = 1e-4): number {
+  checkCounts('psiFromCounts', reference, recent);
+  const e = shares(reference, floor);
+  const a = shares(recent, floor);
+  return e.reduce((s, ei, i) => s + (a[i]! - ei) * Math.log(a[i]! / ei), 0);
+}
+
+/**
+ * The two-sample KS test on two histograms over the same bins: D = max |F_ref − F_recent| at the bins' upper edges,
+ * and the asymptotic p-value with n and m the two counts. With a bin per distinct value this is exactly
+ * `ksTwoSample`; with coarser bins D can only be smaller (the supremum is taken over fewer points), so the test is
+ * conservative.
+ */
+export function ksFromCounts(
+  reference: ArrayLike<number>,
+  recent: ArrayLike<number>,
+): { statistic: number; pValue: number } {
+  checkCounts('ksFromCounts', reference, recent);
+  const n = Array.from(reference).reduce((s, c) => s + c, 0);
+  const m = Array.from(recent).reduce((s, c) => s + c, 0);
+  let fa = 0;
+  let fb = 0;
+  let d = 0;
+  for (let i = 0; i < reference.length; i++) {
+    fa += reference[i]! / n;
+    fb += recent[i]! / m;
+    d = Math.max(d, Math.abs(fa - fb));
+  }
+  return { statistic: d, pValue: kolmogorovSurvival(Math.sqrt((n * m) / (n + m)) * d) };
+}
+
+function checkCounts(what: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
+  if (a.length !== b.length)
+    throw new RangeError(
+      `${what}: the histograms have ${a.length} and ${b.length} bins; they must share bins`,
+    );
+  for (const [name, xs] of [
+    ['the reference', a],
+    ['the recent', b],
+  ] as const) {
+    let total = 0;
+    for (let i = 0; i < xs.length; i++) {
+      if (!(xs[i]! >= 0)) throw new RangeError(`${what}: ${name} histogram has count ${xs[i]} in bin ${i}`);
+      total += xs[i]!;
+    }
+    if (total === 0) throw new RangeError(`${what}: ${name} histogram is empty`);
+  }
+}

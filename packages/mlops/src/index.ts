@@ -5,7 +5,23 @@
 export { type PipelineArgs, parsePipelineArgs, runWithProgress, summaryTable } from './cli.js';
 export { openDatabase } from './database.js';
 export { type Deployment, deployProduction, deployToRepository, rollback } from './deploy.js';
-export { kolmogorovSurvival, ksTwoSample, type PsiBin, psi } from './drift.js';
+export {
+  kolmogorovSurvival,
+  ksFromCounts,
+  ksTwoSample,
+  type PsiBin,
+  psi,
+  psiFromCounts,
+} from './drift.js';
+export {
+  DEFAULT_THRESHOLDS,
+  type DriftReport,
+  type DriftThresholds,
+  driftReport,
+  type FeatureDrift,
+  referenceHistograms,
+  subtractHistograms,
+} from './drift-job.js';
 export {
   type Check,
   type Classifier,
@@ -42,8 +58,16 @@ export {
   verifyArtifact,
 } from './pipeline.js';
 export { ModelRegistry, type ModelVersion, PromotionRefused, type Stage } from './registry.js';
+export {
+  type Checkpoint,
+  fetchStats,
+  replayThroughServer,
+  sendImages,
+  windowDriftOverStream,
+} from './replay.js';
 export { compareTable, runsCli } from './runs-cli.js';
 export { loadGenerator, type Sample, type ServerProcess, startModelServer } from './serving.js';
+export { brightness, noise, rotate } from './shifts.js';
 export {
   type Environment,
   environment,

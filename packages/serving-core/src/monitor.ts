@@ -34,6 +34,8 @@ export interface HistogramSet {
   outputs: TensorCounts[];
   /** Rows whose first output's argmax is each label; absent without labels. */
   predictions?: number[];
+  /** The first output's largest value (the model's confidence), binned; absent without labels. */
+  confidence?: number[];
 }
 
 /** What GET /v2/models/{name}/stats answers: the recent window and every row since the version was loaded. */
@@ -48,6 +50,7 @@ interface Tally {
   rows: number;
   tensors: { counts: Uint32Array; clipped: number; nonFinite: number }[];
   predictions: Uint32Array;
+  confidence: Uint32Array;
 }
 
 /**
@@ -115,12 +118,14 @@ export class TrafficMonitor {
         nonFinite: 0,
       })),
       predictions: new Uint32Array(labels?.length ?? 0),
+      confidence: new Uint32Array(labels ? bins.count : 0),
     };
   }
 
   private add(tally: Tally, tensors: (NamedTensor | undefined)[], row: number): void {
     const { min, max, count } = this.options.bins;
     const scale = count / (max - min);
+    const binOf = (v: number) => Math.min(count - 1, Math.max(0, Math.floor((v - min) * scale)));
     tally.rows++;
     tensors.forEach((tensor, t) => {
       if (!tensor || tensor.datatype === 'INT64') return;
@@ -151,6 +156,7 @@ export class TrafficMonitor {
       let best = 0;
       for (let k = 1; k < width; k++) if (data[row * width + k]! > data[row * width + best]!) best = k;
       tally.predictions[best]!++;
+      tally.confidence[binOf(data[row * width + best]!)]!++;
     }
   }
 
@@ -171,14 +177,15 @@ export class TrafficMonitor {
       return { name: spec.name, features: this.features[t]!, counts, clipped, nonFinite };
     });
     const n = this.options.inputs.length;
-    const predictions = this.options.labels
-      ? this.options.labels.map((_, k) => tallies.reduce((s, t) => s + t.predictions[k]!, 0))
-      : undefined;
+    const sum = (pick: (t: Tally) => Uint32Array) =>
+      Array.from(pick(tallies[0]!), (_, k) => tallies.reduce((s, t) => s + pick(t)[k]!, 0));
     return {
       rows: tallies.reduce((s, t) => s + t.rows, 0),
       inputs: summed.slice(0, n),
       outputs: summed.slice(n),
-      ...(predictions ? { predictions } : {}),
+      ...(this.options.labels
+        ? { predictions: sum((t) => t.predictions), confidence: sum((t) => t.confidence) }
+        : {}),
     };
   }
 }

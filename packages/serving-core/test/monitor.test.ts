@@ -50,6 +50,8 @@ describe('TrafficMonitor', () => {
     expect(x.clipped).toBe(2);
     expect(x.nonFinite).toBe(1);
     expect(total.predictions).toEqual([1, 2, 1]);
+    // the top probabilities 0.8, 0.7, 0.8, 0.5 binned: [0.5, 0.75) and [0.75, 1]
+    expect(total.confidence).toEqual([0, 0, 2, 2]);
     expect(total.outputs[0]!.counts.reduce((a, b) => a + b)).toBe(12);
   });
 
@@ -89,6 +91,7 @@ describe('TrafficMonitor', () => {
     ]);
     expect(total.outputs[0]!.counts).toEqual([0, 1]);
     expect(total.predictions).toBeUndefined();
+    expect(total.confidence).toBeUndefined();
     expect(m.snapshot().labels).toBeUndefined();
   });
 
