@@ -1,128 +1,173 @@
 /** Run: pnpm --filter @mle/mlops demo [-- --quick] */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadMnist } from '@mle/datasets';
 import { OnnxSession } from '@mle/onnx-runtime';
 import { demoFlags, formatTable } from '@mle/report';
 import {
-  type Classifier,
-  gitCommit,
+  DEFAULT_THRESHOLDS,
+  type DriftReport,
+  deployProduction,
+  detectShifts,
+  loadGenerator,
   ModelRegistry,
   mnistPipeline,
-  PromotionRefused,
-  runGate,
+  type Registration,
+  referenceHistograms,
+  rollback,
   runPipeline,
-  SqliteTrackingStore,
-  type StepReport,
+  type ServerProcess,
+  servingConfig,
   sessionClassifier,
+  startModelServer,
   summaryTable,
 } from './index.js';
 
 const { quick } = demoFlags();
-const root = mkdtempSync(join(tmpdir(), 'mlops-demo-'));
-const steps = mnistPipeline({ epochs: quick ? 1 : 2 });
+// Kept after the demo, so every artifact it prints can be opened; each demo starts it afresh.
+const root = fileURLToPath(new URL('../.mlops/demo', import.meta.url));
+rmSync(root, { recursive: true, force: true });
+const db = join(root, 'runs.db');
+const repository = join(root, 'model-repository');
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+async function candidate(label: string, options: { epochs: number; hidden?: number; lr?: number }) {
+  const reports = await runPipeline(mnistPipeline({ ...options, registry: db, repository }), { root });
+  const registered = JSON.parse(
+    readFileSync(join(reports.find((r) => r.step === 'register')!.dir, 'registered.json'), 'utf8'),
+  ) as Registration;
+  console.log(`\n${label}:`);
+  console.log(summaryTable(reports, { timings: false }));
+  const gate = registered.gate!;
+  console.log(
+    `version ${registered.version}: test accuracy ${pct(gate.candidateAccuracy)}${
+      gate.productionAccuracy === null ? '' : ` against production's ${pct(gate.productionAccuracy)}`
+    } — ${gate.passed ? 'passed the gate, promoted and deployed' : 'refused by the gate'}`,
+  );
+  if (!gate.passed)
+    console.log(
+      formatTable(
+        ['failed check', 'detail'],
+        gate.checks.filter((c) => !c.passed).map((c) => [c.name, c.detail]),
+      ),
+    );
+  return { reports, registered };
+}
+
+let server: ServerProcess | undefined;
+let load: ReturnType<typeof loadGenerator> | undefined;
 try {
-  console.log('The MNIST pipeline, first run (every step runs):');
-  const first = await runPipeline(steps, { root });
-  console.log(summaryTable(first, { timings: false }));
-  console.log('\nThe same pipeline again (every step comes from the cache, same keys and content hashes):');
-  console.log(summaryTable(await runPipeline(steps, { root }), { timings: false }));
+  console.log(`Everything below is written under ${root}.`);
+  const first = await candidate('Candidate 1 (one epoch): the first production model', { epochs: 1 });
+  server = await startModelServer(repository, { pollMs: 100 });
+  const { test, train } = loadMnist({ seed: 0 });
+  const image = Array.from(test.images.subarray(0, 784));
+  const body = JSON.stringify({
+    inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', data: image }],
+  });
+  load = loadGenerator(`${server.base}/v2/models/mnist/infer`, body, 4);
+  const v1 = String(first.registered.version);
+  await load.until(v1);
   console.log(
-    '\nA new learning rate (ingest, validate and featurize stay cached; train, evaluate and export run):',
-  );
-  const changed = await runPipeline(mnistPipeline({ epochs: quick ? 1 : 2, lr: 3e-3 }), { root });
-  console.log(summaryTable(changed, { timings: false }));
-  const metrics = (reports: typeof first) =>
-    JSON.parse(readFileSync(join(reports.find((r) => r.step === 'evaluate')!.dir, 'metrics.json'), 'utf8'))
-      .test_accuracy as number;
-  // Both runs in the tracking store (SQLite, WAL): parameters, lineage, the metric, every artifact's content hash.
-  const store = new SqliteTrackingStore(join(root, 'runs.db'));
-  for (const [lr, reports] of [
-    [1e-3, first],
-    [3e-3, changed],
-  ] as [number, StepReport[]][]) {
-    const id = await store.startRun({
-      experiment: 'mnist-mlp',
-      params: { lr, hidden: 64, epochs: quick ? 1 : 2 },
-      gitCommit: gitCommit(),
-      dataFingerprint: reports[0]!.hash,
-    });
-    await store.logMetric(id, 'test_accuracy', metrics(reports), 1);
-    for (const r of reports) await store.logArtifact(id, { name: r.step, path: r.dir, sha256: r.hash });
-    await store.endRun(id, 'finished');
-  }
-  const runs = await Promise.all(
-    (await store.listRuns({ experiment: 'mnist-mlp' })).map((r) => store.getRun(r.id)),
-  );
-  await store.close();
-  console.log('\nThe tracking store (SQLite, WAL) holds both runs:');
-  console.log(
-    formatTable(
-      ['lr', 'data fingerprint', 'model (train artifact)', 'test accuracy'],
-      [...runs]
-        .sort((a, b) => (a.params.lr as number) - (b.params.lr as number))
-        .map((r) => [
-          String(r.params.lr),
-          r.dataFingerprint!.slice(0, 12),
-          r.artifacts.find((a) => a.name === 'train')!.sha256.slice(0, 12),
-          `${(100 * r.latest.test_accuracy!).toFixed(2)}%`,
-        ]),
-      { align: ['right', 'left', 'left', 'right'] },
-    ),
+    `\nThe model server (its own process, ${server.base}) serves version ${v1}; 4 clients send requests.`,
   );
 
-  // The registry: the first model through the gate into production, then the second gated against it.
-  const registry = new ModelRegistry(join(root, 'runs.db'));
-  const { test } = loadMnist({ seed: 0 });
-  const evalSet = { images: test.images, labels: test.labels, count: test.count };
-  const sessions: OnnxSession[] = [];
-  const classifierOf = async (reports: StepReport[]): Promise<Classifier> => {
-    const dir = reports.find((r) => r.step === 'export')!.dir;
-    const session = await OnnxSession.create(readFileSync(join(dir, 'model.onnx')));
-    sessions.push(session);
-    return sessionClassifier(session);
-  };
-  const register = (reports: StepReport[]) =>
-    registry.register({
-      name: 'mnist',
-      artifactDir: reports.find((r) => r.step === 'export')!.dir,
-      dataHash: reports[0]!.hash,
-      codeVersion: 'mnist-pipeline',
-      metrics: { test_accuracy: metrics(reports) },
-    });
-  const v1 = register(first);
-  const production = await classifierOf(first);
-  const promote = (version: number, report: Awaited<ReturnType<typeof runGate>>) => {
-    try {
-      registry.transition('mnist', version, 'production', report);
-    } catch (error) {
-      if (!(error instanceof PromotionRefused)) throw error;
-      console.log(error.message);
-    }
-  };
-  promote(v1.version, await runGate(production, null, evalSet));
-  const v2 = register(changed);
-  const gate = await runGate(await classifierOf(changed), production, evalSet);
-  console.log(`\nThe gate for version ${v2.version} (lr 3e-3) against production (version ${v1.version}):`);
+  await candidate('Candidate 2 (barely trained: 16 hidden units, learning rate 1e-5)', {
+    epochs: 1,
+    hidden: 16,
+    lr: 1e-5,
+  });
+  const third = await candidate('Candidate 3 (three epochs)', { epochs: 3 });
+  const v3 = String(third.registered.version);
+  const swapped = await load.until(v3);
+  await new Promise((r) => setTimeout(r, 200));
+  const rollbackAt = performance.now();
+  const registry = new ModelRegistry(db);
+  const back = rollback(registry, 'mnist', repository);
+  const rolledBack = await load.until(v1);
+  await new Promise((r) => setTimeout(r, 200));
+  const samples = await load.stop();
+  load = undefined;
+  const failed = samples.filter((s) => s.status !== 200).length;
+  const answeredBy = (from: number, to: number) =>
+    [...new Set(samples.filter((s) => s.sentAt > from && s.sentAt < to).map((s) => s.version))].join(', ');
+  // Counts and timings vary from run to run; `pnpm --filter @mle/mlops bench` measures them.
+  console.log(
+    [
+      `\nUnder load from 4 clients throughout: ${failed === 0 ? 'no request failed' : `${failed} requests FAILED`}.`,
+      `Once version ${v3} had answered, every later request was answered by version ${answeredBy(swapped, rollbackAt)}.`,
+      `Rollback (what \`pnpm --filter @mle/mlops models -- rollback\` runs): version ${back.from} → ${back.version}; once it answered, every later request was answered by version ${answeredBy(rolledBack, Number.POSITIVE_INFINITY)}.`,
+    ].join('\n'),
+  );
+  // Roll forward again (the better model passed its gate) for the drift replay.
+  registry.transition(
+    'mnist',
+    third.registered.version,
+    'production',
+    registry.get('mnist', third.registered.version).gate!,
+  );
+  deployProduction(registry, 'mnist', repository);
+  registry.close();
+  await waitForVersion(server.base, v3);
+
+  const session = await OnnxSession.create(readFileSync(join(repository, 'mnist', v3, 'model.onnx')));
+  const classify = sessionClassifier(session);
+  const { monitoring, labels } = servingConfig();
+  const checkpoints = quick ? [25, 50, 100, 200] : [25, 50, 100, 200, 400, 800];
+  const detections = await detectShifts({
+    base: server.base,
+    reference: await referenceHistograms(monitoring, train.images, train.count, classify, labels),
+    images: test.images,
+    labels: test.labels,
+    checkpoints,
+    classify,
+  });
+  await session.release();
+  console.log(
+    `\nDrift: shifted test images replayed through version ${v3}; the server's /stats histograms against the training data's, checked after ${checkpoints.join(', ')} images:`,
+  );
   console.log(
     formatTable(
-      ['check', 'passed', 'detail'],
-      gate.checks.map((c) => [c.name, c.passed ? 'yes' : 'NO', c.detail]),
+      ['shift', 'caught after', 'signal', 'mean pixel PSI', 'confidence PSI', 'accuracy under it'],
+      detections.map((d) => [
+        d.shift,
+        d.caughtAt === null ? `not in ${checkpoints.at(-1)}` : `${d.caughtAt} images`,
+        signal(d.at.report),
+        d.at.report.inputs.meanPsi.toFixed(3),
+        d.at.report.prediction.confidencePsi.toFixed(3),
+        pct(d.accuracy),
+      ]),
+      { align: ['left', 'right', 'left', 'right', 'right', 'right'] },
     ),
   );
-  promote(v2.version, gate);
   console.log(
-    `Registry: ${registry
-      .versions('mnist')
-      .map((v) => `version ${v.version} ${v.stage} (${(100 * v.metrics.test_accuracy!).toFixed(2)}%)`)
-      .join(', ')}.`,
-  );
-  for (const s of sessions) await s.release();
-  registry.close();
-  console.log(
-    'Artifacts were under a temporary directory, now removed; `pnpm --filter @mle/mlops run-pipeline` keeps them in .mlops/.',
+    [
+      '\nWhere everything is:',
+      `  tracking store and registry    ${db}`,
+      `  model repository (served)      ${repository}`,
+      ...third.reports.map((r) => `  ${`${r.step} (candidate 3)`.padEnd(30)} ${r.dir}`),
+    ].join('\n'),
   );
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  await load?.stop();
+  await server?.stop();
+}
+
+/** Resolves once the server answers metadata with this version (after a deploy, the next poll loads it). */
+async function waitForVersion(base: string, version: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const meta = (await (await fetch(`${base}/v2/models/mnist`)).json()) as { versions?: string[] };
+    if (meta.versions?.[0] === version) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the server did not load version ${version} within 15 s`);
+}
+
+/** Which part of the drift report alerted: the pixels (how many drifted) and/or the model's confidence. */
+function signal(report: DriftReport): string {
+  const pixels = `${report.inputs.drifted}/784 pixels`;
+  if (!report.alert) return `— (${pixels})`;
+  const share = report.inputs.drifted / report.inputs.features >= DEFAULT_THRESHOLDS.featureShare;
+  return [share ? pixels : '', report.prediction.drifted ? 'confidence' : ''].filter(Boolean).join(' + ');
 }

@@ -66,6 +66,7 @@ export {
   windowDriftOverStream,
 } from './replay.js';
 export { compareTable, runsCli } from './runs-cli.js';
+export { type Detection, detectShifts, SHIFTS } from './scenarios.js';
 export { loadGenerator, type Sample, type ServerProcess, startModelServer } from './serving.js';
 export { brightness, noise, rotate } from './shifts.js';
 export {

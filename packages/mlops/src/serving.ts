@@ -103,9 +103,12 @@ export function loadGenerator(url: string, body: string, concurrency: number) {
     /** Resolves once some request sent from now on is answered by `version`; rejects after `timeoutMs`. */
     async until(version: string, timeoutMs = 30_000): Promise<number> {
       const from = performance.now();
+      let seen = samples.length;
       while (performance.now() - from < timeoutMs) {
-        const hit = samples.find((s) => s.sentAt >= from && s.version === version);
-        if (hit) return hit.receivedAt;
+        for (; seen < samples.length; seen++) {
+          const s = samples[seen]!;
+          if (s.sentAt >= from && s.version === version) return s.receivedAt;
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
       throw new Error(`no answer from version ${version} within ${timeoutMs} ms`);
