@@ -57,6 +57,7 @@ export {
   type StepStatus,
   verifyArtifact,
 } from './pipeline.js';
+export { PostgresTrackingStore } from './postgres.js';
 export { ModelRegistry, type ModelVersion, PromotionRefused, type Stage } from './registry.js';
 export {
   type Checkpoint,
@@ -78,6 +79,9 @@ export {
   type RunStart,
   type RunStatus,
   type RunSummary,
+  type SqlClient,
   SqliteTrackingStore,
+  SqlTrackingStore,
+  type Statement,
   type TrackingStore,
 } from './tracking.js';

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import type Database from 'libsql';
 import { openDatabase } from './database.js';
 import type { Json } from './pipeline.js';
 
@@ -88,66 +87,73 @@ export function gitCommit(dir = process.cwd()): string | null {
   }
 }
 
-const SCHEMA = `
-create table if not exists runs (
-  id text primary key,
-  experiment text not null,
-  status text not null check (status in ('running', 'finished', 'failed')),
-  started_at integer not null,
-  ended_at integer,
-  git_commit text,
-  data_fingerprint text,
-  environment text not null
-);
-create index if not exists runs_experiment on runs (experiment, started_at);
-create table if not exists params (
-  run_id text not null references runs (id),
-  key text not null,
-  value text not null,
-  primary key (run_id, key)
-);
-create table if not exists metrics (
-  run_id text not null references runs (id),
-  key text not null,
-  step integer not null,
-  value real not null,
-  primary key (run_id, key, step)
-);
-create table if not exists artifacts (
-  run_id text not null references runs (id),
-  name text not null,
-  path text not null,
-  sha256 text not null,
-  primary key (run_id, name)
-);
-`;
+/**
+ * One schema for both stores: SQLite reads `bigint` as INTEGER and `double precision` as REAL, so the same DDL
+ * makes the same tables in both.
+ */
+const SCHEMA = [
+  `create table if not exists runs (
+    id text primary key,
+    experiment text not null,
+    status text not null check (status in ('running', 'finished', 'failed')),
+    started_at bigint not null,
+    ended_at bigint,
+    git_commit text,
+    data_fingerprint text,
+    environment text not null
+  )`,
+  'create index if not exists runs_experiment on runs (experiment, started_at)',
+  `create table if not exists params (
+    run_id text not null references runs (id),
+    key text not null,
+    value text not null,
+    primary key (run_id, key)
+  )`,
+  `create table if not exists metrics (
+    run_id text not null references runs (id),
+    key text not null,
+    step integer not null,
+    value double precision not null,
+    primary key (run_id, key, step)
+  )`,
+  `create table if not exists artifacts (
+    run_id text not null references runs (id),
+    name text not null,
+    path text not null,
+    sha256 text not null,
+    primary key (run_id, name)
+  )`,
+];
 
 type Row = Record<string, unknown>;
 
-/**
- * The embedded store: one SQLite file in WAL mode (readers never block the writer, and two processes may write: the
- * second waits up to `busyTimeoutMs`), every multi-row write in one transaction, foreign keys on. libsql gives
- * better-sqlite3's synchronous API; the methods are async to match the TrackingStore interface.
- */
-export class SqliteTrackingStore implements TrackingStore {
-  private readonly db: Database.Database;
+/** A statement with `?` placeholders and its arguments. */
+export interface Statement {
+  sql: string;
+  args: unknown[];
+}
 
-  constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
-    this.db = openDatabase(path, options);
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
-  }
+/** What the store needs of a database: queries, and a batch of writes that commits whole or not at all. */
+export interface SqlClient {
+  all(sql: string, args?: unknown[]): Promise<Row[]>;
+  batch(statements: Statement[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The tracking store over any SqlClient: every multi-row write (a run and its parameters, a batch of metrics) is
+ * one transaction; SQL is written once, in the dialect SQLite and PostgreSQL share.
+ */
+export class SqlTrackingStore implements TrackingStore {
+  constructor(private readonly client: SqlClient) {}
 
   async startRun(start: RunStart): Promise<string> {
     if (!start.experiment) throw new Error('startRun: an experiment name is required');
     const id = randomUUID();
-    const insertParam = this.db.prepare('insert into params (run_id, key, value) values (?, ?, ?)');
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          'insert into runs (id, experiment, status, started_at, git_commit, data_fingerprint, environment) values (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
+    await this.client.batch([
+      {
+        sql: 'insert into runs (id, experiment, status, started_at, git_commit, data_fingerprint, environment) values (?, ?, ?, ?, ?, ?, ?)',
+        args: [
           id,
           start.experiment,
           'running',
@@ -155,10 +161,13 @@ export class SqliteTrackingStore implements TrackingStore {
           start.gitCommit ?? null,
           start.dataFingerprint ?? null,
           JSON.stringify(environment()),
-        );
-      for (const [key, value] of Object.entries(start.params))
-        insertParam.run(id, key, JSON.stringify(value));
-    })();
+        ],
+      },
+      ...Object.entries(start.params).map(([key, value]) => ({
+        sql: 'insert into params (run_id, key, value) values (?, ?, ?)',
+        args: [id, key, JSON.stringify(value)],
+      })),
+    ]);
     return id;
   }
 
@@ -170,43 +179,52 @@ export class SqliteTrackingStore implements TrackingStore {
     for (const m of metrics)
       if (!Number.isFinite(m.value))
         throw new RangeError(`metric "${m.key}" at step ${m.step} is ${m.value}, not a finite number`);
-    this.requireRunning(runId);
-    const insert = this.db.prepare(
-      'insert or replace into metrics (run_id, key, step, value) values (?, ?, ?, ?)',
+    await this.requireRunning(runId);
+    await this.client.batch(
+      metrics.map((m) => ({
+        sql: 'insert into metrics (run_id, key, step, value) values (?, ?, ?, ?) on conflict (run_id, key, step) do update set value = excluded.value',
+        args: [runId, m.key, m.step, m.value],
+      })),
     );
-    this.db.transaction(() => {
-      for (const m of metrics) insert.run(runId, m.key, m.step, m.value);
-    })();
   }
 
   async logArtifact(runId: string, artifact: { name: string; path: string; sha256: string }): Promise<void> {
     if (!/^[0-9a-f]{64}$/.test(artifact.sha256))
       throw new Error(`artifact "${artifact.name}": sha256 must be 64 hex digits, got "${artifact.sha256}"`);
-    this.requireRunning(runId);
-    this.db
-      .prepare('insert or replace into artifacts (run_id, name, path, sha256) values (?, ?, ?, ?)')
-      .run(runId, artifact.name, artifact.path, artifact.sha256);
+    await this.requireRunning(runId);
+    await this.client.batch([
+      {
+        sql: 'insert into artifacts (run_id, name, path, sha256) values (?, ?, ?, ?) on conflict (run_id, name) do update set path = excluded.path, sha256 = excluded.sha256',
+        args: [runId, artifact.name, artifact.path, artifact.sha256],
+      },
+    ]);
   }
 
   async setDataFingerprint(runId: string, fingerprint: string): Promise<void> {
-    this.requireRunning(runId);
-    this.db.prepare('update runs set data_fingerprint = ? where id = ?').run(fingerprint, runId);
+    await this.requireRunning(runId);
+    await this.client.batch([
+      { sql: 'update runs set data_fingerprint = ? where id = ?', args: [fingerprint, runId] },
+    ]);
   }
 
   async endRun(runId: string, status: Exclude<RunStatus, 'running'>): Promise<void> {
-    this.requireRunning(runId);
-    this.db.prepare('update runs set status = ?, ended_at = ? where id = ?').run(status, Date.now(), runId);
+    await this.requireRunning(runId);
+    await this.client.batch([
+      { sql: 'update runs set status = ?, ended_at = ? where id = ?', args: [status, Date.now(), runId] },
+    ]);
   }
 
   async getRun(runId: string): Promise<RunDetail> {
-    const [summary] = this.summaries('where r.id = ?', [runId]);
+    const [summary] = await this.summaries('where r.id = ?', [runId]);
     if (!summary) throw new Error(`no run with id ${runId}`);
-    const metrics = this.db
-      .prepare('select key, step, value from metrics where run_id = ? order by key, step')
-      .all(runId) as Row[];
-    const artifacts = this.db
-      .prepare('select name, path, sha256 from artifacts where run_id = ? order by name')
-      .all(runId) as Row[];
+    const metrics = await this.client.all(
+      'select key, step, value from metrics where run_id = ? order by key, step',
+      [runId],
+    );
+    const artifacts = await this.client.all(
+      'select name, path, sha256 from artifacts where run_id = ? order by name',
+      [runId],
+    );
     return {
       ...summary,
       metrics: metrics.map((m) => ({ key: String(m.key), step: Number(m.step), value: Number(m.value) })),
@@ -237,41 +255,69 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    await this.client.close();
   }
 
-  private requireRunning(runId: string): void {
-    const row = this.db.prepare('select status from runs where id = ?').get(runId) as Row | undefined;
+  private async requireRunning(runId: string): Promise<void> {
+    const [row] = await this.client.all('select status from runs where id = ?', [runId]);
     if (!row) throw new Error(`no run with id ${runId}`);
     if (row.status !== 'running')
       throw new Error(`run ${runId} has ended (${row.status}); it takes no more records`);
   }
 
-  private summaries(where: string, args: unknown[]): RunSummary[] {
-    const runs = this.db
-      .prepare(`select * from runs r ${where} order by r.started_at, r.id`)
-      .all(...args) as Row[];
-    const params = this.db.prepare('select key, value from params where run_id = ? order by key');
-    const latest = this.db.prepare(
-      'select m.key, m.value from metrics m where m.run_id = ? and m.step = (select max(step) from metrics n where n.run_id = m.run_id and n.key = m.key) order by m.key',
+  private async summaries(where: string, args: unknown[]): Promise<RunSummary[]> {
+    const runs = await this.client.all(`select * from runs r ${where} order by r.started_at, r.id`, args);
+    return Promise.all(
+      runs.map(async (r) => {
+        const params = await this.client.all('select key, value from params where run_id = ? order by key', [
+          r.id,
+        ]);
+        const latest = await this.client.all(
+          'select m.key, m.value from metrics m where m.run_id = ? and m.step = (select max(step) from metrics n where n.run_id = m.run_id and n.key = m.key) order by m.key',
+          [r.id],
+        );
+        const endedAt = r.ended_at === null ? null : Number(r.ended_at);
+        return {
+          id: String(r.id),
+          experiment: String(r.experiment),
+          status: r.status as RunStatus,
+          startedAt: Number(r.started_at),
+          endedAt,
+          durationMs: endedAt === null ? null : endedAt - Number(r.started_at),
+          gitCommit: (r.git_commit as string | null) ?? null,
+          dataFingerprint: (r.data_fingerprint as string | null) ?? null,
+          environment: JSON.parse(String(r.environment)) as Environment,
+          params: Object.fromEntries(params.map((p) => [String(p.key), JSON.parse(String(p.value)) as Json])),
+          latest: Object.fromEntries(latest.map((m) => [String(m.key), Number(m.value)])),
+        };
+      }),
     );
-    return runs.map((r) => {
-      const endedAt = r.ended_at === null ? null : Number(r.ended_at);
-      return {
-        id: String(r.id),
-        experiment: String(r.experiment),
-        status: r.status as RunStatus,
-        startedAt: Number(r.started_at),
-        endedAt,
-        durationMs: endedAt === null ? null : endedAt - Number(r.started_at),
-        gitCommit: (r.git_commit as string | null) ?? null,
-        dataFingerprint: (r.data_fingerprint as string | null) ?? null,
-        environment: JSON.parse(String(r.environment)) as Environment,
-        params: Object.fromEntries(
-          (params.all(r.id) as Row[]).map((p) => [String(p.key), JSON.parse(String(p.value)) as Json]),
-        ),
-        latest: Object.fromEntries((latest.all(r.id) as Row[]).map((m) => [String(m.key), Number(m.value)])),
-      };
+  }
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode (readers never block the writer, and two processes may write: the
+ * second waits up to `busyTimeoutMs`), foreign keys on. libsql gives better-sqlite3's synchronous API, wrapped here
+ * in the async SqlClient the PostgreSQL store shares.
+ */
+export class SqliteTrackingStore extends SqlTrackingStore {
+  constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
+    const db = openDatabase(path, options);
+    db.pragma('foreign_keys = ON');
+    for (const ddl of SCHEMA) db.exec(ddl);
+    super({
+      all: async (sql, args = []) => db.prepare(sql).all(...args) as Row[],
+      batch: async (statements) => {
+        db.transaction(() => {
+          for (const s of statements) db.prepare(s.sql).run(...s.args);
+        }).immediate();
+      },
+      close: async () => {
+        db.close();
+      },
     });
   }
 }
+
+/** The schema's statements, for a store over another database (the PostgreSQL one). */
+export const TRACKING_SCHEMA: readonly string[] = SCHEMA;
