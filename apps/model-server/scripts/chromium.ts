@@ -3,7 +3,7 @@
 // distributions); else the Chromium 143 that @sparticuz/chromium ships brotli-packed inside its npm package
 // (unpacked to the temp dir on first launch, ~3 s, then reused). Playwright's own download does not work offline.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sparticuz from '@sparticuz/chromium';
@@ -51,13 +51,37 @@ async function packedChromium(): Promise<string> {
     throw new Error(
       `no browser found: @sparticuz/chromium ships Linux x64 only (this is ${process.platform}-${process.arch}); install Chrome or Chromium, or set CHROMIUM_PATH`,
     );
-  let executable = await sparticuz.executablePath();
-  // @sparticuz/chromium reuses whatever $TMPDIR/chromium holds without checking its version.
-  if (!versionOf(executable).includes(`Chromium ${PACKED_MAJOR}.`)) {
-    rmSync(join(tmpdir(), 'chromium'), { force: true, recursive: true });
-    executable = await sparticuz.executablePath();
+  // Two test processes (the model server's page, the mlops report) may launch at once: one unpacks, the other
+  // waits, so neither starts a half-written binary.
+  return withUnpackLock(async () => {
+    let executable = await sparticuz.executablePath();
+    // @sparticuz/chromium reuses whatever $TMPDIR/chromium holds without checking its version.
+    if (!versionOf(executable).includes(`Chromium ${PACKED_MAJOR}.`)) {
+      rmSync(join(tmpdir(), 'chromium'), { force: true, recursive: true });
+      executable = await sparticuz.executablePath();
+    }
+    return executable;
+  });
+}
+
+/** Runs `fn` holding a lock directory in the temp dir (mkdir is atomic); a lock older than two minutes is stale. */
+async function withUnpackLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = join(tmpdir(), 'chromium.unpack-lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
   }
-  return executable;
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export async function chooseBrowser(env: NodeJS.ProcessEnv = process.env): Promise<BrowserChoice> {

@@ -66,7 +66,8 @@ export {
   sendImages,
   windowDriftOverStream,
 } from './replay.js';
-export { compareTable, runsCli } from './runs-cli.js';
+export { type ComparisonRow, compareTable, comparisonRows, runsCli } from './runs-cli.js';
+export { runsReportHtml } from './runs-report.js';
 export { type Detection, detectShifts, SHIFTS } from './scenarios.js';
 export { loadGenerator, type Sample, type ServerProcess, startModelServer } from './serving.js';
 export { brightness, noise, rotate } from './shifts.js';

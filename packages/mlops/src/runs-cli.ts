@@ -1,59 +1,78 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatTable } from '@mle/report';
 import type { Json } from './pipeline.js';
+import { runsReportHtml } from './runs-report.js';
 import type { RunStatus, RunSummary, TrackingStore } from './tracking.js';
 
 const show = (v: Json | undefined) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
-/** Runs side by side: one row per parameter and metric, one column per run; rows where the runs differ marked ≠. */
-export function compareTable(runs: readonly RunSummary[]): string {
+export interface ComparisonRow {
+  label: string;
+  values: string[];
+  /** True when the runs do not all have the same value. */
+  differs: boolean;
+}
+
+/** Runs side by side: one row per field, parameter and metric, one value per run (the text and HTML views). */
+export function comparisonRows(runs: readonly RunSummary[]): ComparisonRow[] {
   const params = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.latest)))].sort();
-  const row = (label: string, values: string[]) => [
-    values.every((v) => v === values[0]) ? '' : '≠',
+  const row = (label: string, values: string[]): ComparisonRow => ({
     label,
-    ...values,
+    values,
+    differs: values.some((v) => v !== values[0]),
+  });
+  return [
+    row(
+      'experiment',
+      runs.map((r) => r.experiment),
+    ),
+    row(
+      'status',
+      runs.map((r) => r.status),
+    ),
+    row(
+      'data',
+      runs.map((r) => (r.dataFingerprint ?? '').slice(0, 12)),
+    ),
+    row(
+      'commit',
+      runs.map((r) => (r.gitCommit ?? '').slice(0, 12)),
+    ),
+    ...params.map((p) =>
+      row(
+        `param ${p}`,
+        runs.map((r) => show(r.params[p])),
+      ),
+    ),
+    ...metrics.map((m) =>
+      row(
+        `metric ${m}`,
+        runs.map((r) => (r.latest[m] === undefined ? '' : String(r.latest[m]))),
+      ),
+    ),
   ];
+}
+
+/** Runs side by side as a text table; rows where the runs differ marked ≠. */
+export function compareTable(runs: readonly RunSummary[]): string {
   return formatTable(
     ['', '', ...runs.map((r) => r.id.slice(0, 8))],
-    [
-      row(
-        'experiment',
-        runs.map((r) => r.experiment),
-      ),
-      row(
-        'status',
-        runs.map((r) => r.status),
-      ),
-      row(
-        'data',
-        runs.map((r) => (r.dataFingerprint ?? '').slice(0, 12)),
-      ),
-      row(
-        'commit',
-        runs.map((r) => (r.gitCommit ?? '').slice(0, 12)),
-      ),
-      ...params.map((p) =>
-        row(
-          `param ${p}`,
-          runs.map((r) => show(r.params[p])),
-        ),
-      ),
-      ...metrics.map((m) =>
-        row(
-          `metric ${m}`,
-          runs.map((r) => (r.latest[m] === undefined ? '' : String(r.latest[m]))),
-        ),
-      ),
-    ],
+    comparisonRows(runs).map((r) => [r.differs ? '≠' : '', r.label, ...r.values]),
   );
 }
 
 /**
  * `runs list [--experiment E] [--status S] [--param key=value]…`, `runs show ID`, `runs compare ID ID…` (an id
- * prefix is enough when it is unique). Prints to stdout; throws naming what was wrong.
+ * prefix is enough when it is unique), `runs report [filters] [--out FILE]` (the HTML report). Returns what to print;
+ * throws naming what was wrong.
  */
-export async function runsCli(store: TrackingStore, argv: string[]): Promise<string> {
+export async function runsCli(
+  store: TrackingStore,
+  argv: string[],
+  options: { reportPath?: string } = {},
+): Promise<string> {
   const { positionals, values } = parseArgs({
     args: argv[0] === '--' ? argv.slice(1) : argv,
     allowPositionals: true,
@@ -61,6 +80,7 @@ export async function runsCli(store: TrackingStore, argv: string[]): Promise<str
       experiment: { type: 'string' },
       status: { type: 'string' },
       param: { type: 'string', multiple: true, default: [] },
+      out: { type: 'string' },
     },
   });
   const [command, ...ids] = positionals;
@@ -73,7 +93,7 @@ export async function runsCli(store: TrackingStore, argv: string[]): Promise<str
       );
     return matches[0]!;
   };
-  if (command === 'list') {
+  const filtered = async () => {
     if (values.status && !['running', 'finished', 'failed'].includes(values.status))
       throw new Error(`--status must be running, finished or failed, got "${values.status}"`);
     const params: Record<string, Json> = {};
@@ -89,11 +109,21 @@ export async function runsCli(store: TrackingStore, argv: string[]): Promise<str
       }
       params[p.slice(0, eq)] = value;
     }
-    const runs = await store.listRuns({
+    return store.listRuns({
       experiment: values.experiment,
       status: values.status as RunStatus | undefined,
       params,
     });
+  };
+  if (command === 'report' && ids.length === 0) {
+    const runs = await Promise.all((await filtered()).map((r) => store.getRun(r.id)));
+    const out = values.out ?? options.reportPath;
+    if (!out) throw new Error('report: --out FILE is required');
+    writeFileSync(out, await runsReportHtml(runs));
+    return `wrote a report of ${runs.length} runs to ${out}`;
+  }
+  if (command === 'list') {
+    const runs = await filtered();
     return formatTable(
       ['run', 'experiment', 'status', 'started', 'seconds', 'params', 'metrics'],
       runs.map((r) => [
@@ -127,6 +157,6 @@ export async function runsCli(store: TrackingStore, argv: string[]): Promise<str
   }
   if (command === 'compare' && ids.length >= 2) return compareTable(ids.map(find));
   throw new Error(
-    'usage: runs list [--experiment E] [--status S] [--param key=value]… | runs show ID | runs compare ID ID…',
+    'usage: runs list [--experiment E] [--status S] [--param key=value]… | runs show ID | runs compare ID ID… | runs report [the list filters] [--out FILE]',
   );
 }
