@@ -68,7 +68,7 @@ export {
 } from './replay.js';
 export { type ComparisonRow, compareTable, comparisonRows, runsCli } from './runs-cli.js';
 export { runsReportHtml } from './runs-report.js';
-export { type Detection, detectShifts, SHIFTS } from './scenarios.js';
+export { type Detection, detectShifts, SHIFTS, type Shift } from './scenarios.js';
 export { loadGenerator, type Sample, type ServerProcess, startModelServer } from './serving.js';
 export { brightness, noise, rotate } from './shifts.js';
 export {

@@ -3,8 +3,13 @@ import type { Classifier } from './gate.js';
 import { type Checkpoint, replayThroughServer } from './replay.js';
 import { brightness, noise, rotate } from './shifts.js';
 
-/** The shifts the drift job is shown against, and a control of fresh, unshifted test images. */
-export const SHIFTS: readonly { name: string; apply: (images: Float32Array) => Float32Array }[] = [
+export interface Shift {
+  name: string;
+  apply: (images: Float32Array) => Float32Array;
+}
+
+/** The shifts the drift job is shown against, and a control of fresh, unshifted test images (first). */
+export const SHIFTS: readonly Shift[] = [
   { name: 'none (fresh test images)', apply: (x) => x },
   { name: 'brightness × 0.6', apply: (x) => brightness(x, 0.6) },
   { name: 'rotation 15°', apply: (x) => rotate(x, 15) },
@@ -32,12 +37,13 @@ export async function detectShifts(options: {
   labels: Uint8Array;
   checkpoints: readonly number[];
   classify: Classifier;
+  shifts?: readonly Shift[];
 }): Promise<Detection[]> {
   const { checkpoints } = options;
   const n = checkpoints.at(-1)!;
   const images = options.images.subarray(0, n * 784);
   const out: Detection[] = [];
-  for (const shift of SHIFTS) {
+  for (const shift of options.shifts ?? SHIFTS) {
     const shifted = shift.apply(images);
     const reports = await replayThroughServer({
       base: options.base,
