@@ -141,15 +141,24 @@ for (const [impl, train] of learners) {
   const ranker = train();
   const seconds = (performance.now() - start) / 1000;
   const scores = evaluateRanking(letorTest, ranker.score(letorTest));
+  // Scoring time: the held-out queries' documents scored at once, median of 5, per document.
+  const scoringMs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    ranker.score(letorTest);
+    scoringMs.push(performance.now() - t);
+  }
+  const perDocumentUs = (1000 * median(scoringMs)) / letorTest.relevance.length;
   results.push(
     { case: 'letor', impl, metric: 'ndcg_at_10', value: scores.ndcgAt10, unit: 'ratio' },
     { case: 'letor', impl, metric: 'map', value: scores.map, unit: 'ratio' },
     { case: 'letor', impl, metric: 'mrr', value: scores.mrr, unit: 'ratio' },
     { case: 'letor', impl, metric: 'precision_at_10', value: scores.precisionAt10, unit: 'ratio' },
     { case: 'letor', impl, metric: 'train_s', value: seconds, unit: 's' },
+    { case: 'letor', impl, metric: 'score_us_per_doc', value: perDocumentUs, unit: 'µs' },
   );
   log(
-    `letor ${impl}: NDCG@10 ${scores.ndcgAt10.toFixed(4)}, MAP ${scores.map.toFixed(4)}, MRR ${scores.mrr.toFixed(4)}, trained in ${seconds.toFixed(1)} s`,
+    `letor ${impl}: NDCG@10 ${scores.ndcgAt10.toFixed(4)}, MAP ${scores.map.toFixed(4)}, MRR ${scores.mrr.toFixed(4)}, trained in ${seconds.toFixed(1)} s, scores ${perDocumentUs.toFixed(2)} µs a document`,
   );
 }
 
@@ -186,7 +195,7 @@ if (!json && !quick) {
       .map((r) => ({ category: r.impl, series: r.metric === 'build_ms' ? 'build' : 'rank', value: r.value })),
   });
   const letorTable = markdownTable(
-    ['learner', 'NDCG@10', 'MAP', 'MRR', 'precision@10', 'training s'],
+    ['learner', 'NDCG@10', 'MAP', 'MRR', 'precision@10', 'training s', 'scoring µs a document'],
     learners.map(([impl]) => [
       impl,
       resultValue(results, 'letor', impl, 'ndcg_at_10').toFixed(4),
@@ -194,12 +203,13 @@ if (!json && !quick) {
       resultValue(results, 'letor', impl, 'mrr').toFixed(4),
       resultValue(results, 'letor', impl, 'precision_at_10').toFixed(4),
       resultValue(results, 'letor', impl, 'train_s').toFixed(1),
+      resultValue(results, 'letor', impl, 'score_us_per_doc').toFixed(2),
     ]),
-    { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
+    { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'] },
   );
   commitBenchRun(packageDir, run, {
     charts: { 'pagerank-speed.svg': chart },
-    markdown: `Seeded random directed graphs (power-law in-degree, a tenth of the nodes dangling, repeated edges kept and counted by every implementation), each implementation in its own process, median of ${RUNS} runs (peak RSS the largest); all stop when an iteration's L1 change is below 1e-10 per node, and every score is checked against ours (largest difference ${Math.max(...differences.map((d) => Number(d.split(' ').pop()))).toExponential(1)}). Iterations to converge: power ${cell('100k-1m', 'ours', 'iterations', 0)} and Gauss–Seidel ${cell('100k-1m', 'ours-gauss-seidel', 'iterations', 0)} at 100k-1m, ${cell('1m-10m', 'ours', 'iterations', 0)} and ${cell('1m-10m', 'ours-gauss-seidel', 'iterations', 0)} at 1m-10m. An idle child process (Node and the TypeScript runner) peaks at ${resultValue(results, 'process', 'none', 'peak_rss_mb').toFixed(0)} MB, which every figure includes.\n\n${table}\n\nLearning to rank on \`letorDataset({ queries: ${LETOR.queries}, seed: 1 })\` (${letor.relevance.length.toLocaleString('en-US')} documents, grades 0–4), trained on the first ${LETOR.train} queries and scored on the other ${LETOR.queries - LETOR.train}; the trees 100 rounds of depth 4 for both tree learners, the networks one hidden layer of 32 for ${epochs} epochs:\n\n${letorTable}`,
+    markdown: `Seeded random directed graphs (power-law in-degree, a tenth of the nodes dangling, repeated edges kept and counted by every implementation), each implementation in its own process, median of ${RUNS} runs (peak RSS the largest); all stop when an iteration's L1 change is below 1e-10 per node, and every score is checked against ours (largest difference ${Math.max(...differences.map((d) => Number(d.split(' ').pop()))).toExponential(1)}). Iterations to converge: power ${cell('100k-1m', 'ours', 'iterations', 0)} and Gauss–Seidel ${cell('100k-1m', 'ours-gauss-seidel', 'iterations', 0)} at 100k-1m, ${cell('1m-10m', 'ours', 'iterations', 0)} and ${cell('1m-10m', 'ours-gauss-seidel', 'iterations', 0)} at 1m-10m. An idle child process (Node and the TypeScript runner) peaks at ${resultValue(results, 'process', 'none', 'peak_rss_mb').toFixed(0)} MB, which every figure includes.\n\n${table}\n\nLearning to rank on \`letorDataset({ queries: ${LETOR.queries}, seed: 1 })\` (${letor.relevance.length.toLocaleString('en-US')} documents, grades 0–4), trained on the first ${LETOR.train} queries and scored on the other ${LETOR.queries - LETOR.train} (scoring: all their documents in one call, median of 5, per document); the trees 100 rounds of depth 4 for both tree learners, the networks one hidden layer of 32 for ${epochs} epochs:\n\n${letorTable}`,
   });
   console.log(
     `\nrun ${run.run}: wrote bench/results.json, charts/pagerank-speed.svg and the README's results`,
