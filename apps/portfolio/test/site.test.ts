@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from '@mle/model-server/scripts/chromium.js';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltPage, buildSite, readWorkspaces, serveSite } from '../src/index.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'portfolio-'));
+const shots = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let pages: BuiltPage[];
+let site: Awaited<ReturnType<typeof serveSite>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  pages = buildSite({ root, out, sourceUrl: 'https://example.invalid/repo/blob/main' });
+  site = await serveSite(out);
+  browser = (await launchChromium()).browser;
+  mkdirSync(shots, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+describe('the built site', () => {
+  it('has a home page and a page per workspace, each linking to its source', () => {
+    const workspaces = readWorkspaces(root);
+    expect(pages.map((p) => p.file)).toEqual([
+      'index.html',
+      ...workspaces.map((w) => `p/${w.path.split('/')[1]}/index.html`),
+    ]);
+    const mlops = readFileSync(join(out, 'p/mlops/index.html'), 'utf8');
+    expect(mlops).toContain('href="https://example.invalid/repo/tree/main/packages/mlops"');
+  });
+
+  it("renders a package's bench record from its results.json, value for value, under its machine", () => {
+    const record = JSON.parse(readFileSync(join(root, 'packages/mlops/bench/results.json'), 'utf8'));
+    const html = readFileSync(join(out, 'p/mlops/index.html'), 'utf8');
+    expect(html).toContain(`Run <code>${record.run}</code> on ${record.machine.cpu}`);
+    for (const r of record.results.slice(0, 5)) {
+      const shown = Number.isInteger(r.value) ? String(r.value) : r.value.toPrecision(4);
+      expect(html).toContain(`<td>${r.case}</td><td>${r.impl}</td><td>${r.metric}</td><td>${shown}</td>`);
+    }
+  });
+});
+
+describe('the site in a real browser', () => {
+  it('every page loads with no console error and no failed request, and axe finds no serious violation', async () => {
+    const problems: string[] = [];
+    // One tab for every page: the Chromium packed in npm runs as a single process, which closing a tab can end.
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    let current = '';
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`${current}: console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`${current}: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`${current}: failed ${r.url()}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${current}: ${r.status()} ${r.url()}`);
+    });
+    for (const p of pages) {
+      current = p.file;
+      await page.goto(site.url + p.file, { waitUntil: 'load' });
+      expect(await page.title()).toBe(
+        p.title === 'MLE-Learner' ? 'MLE-Learner: machine-learning engineering, built and measured' : p.title,
+      );
+      // Every image (the charts) decoded: lazy ones are made eager and awaited first.
+      const broken = await page.evaluate(async () => {
+        const images = [...document.images];
+        for (const i of images) i.loading = 'eager';
+        await Promise.all(images.map((i) => i.decode().catch(() => undefined)));
+        return images.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src);
+      });
+      problems.push(...broken.map((src) => `${p.file}: image did not load ${src}`));
+      await page.addScriptTag({ path: axePath });
+      const violations = await page.evaluate(async () => {
+        // biome-ignore lint/suspicious/noExplicitAny: axe is a global the script tag added
+        const result = await (globalThis as any).axe.run(document, { resultTypes: ['violations'] });
+        return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(', ')}`,
+          );
+      });
+      problems.push(...violations.map((v) => `${p.file}: axe: ${v}`));
+      const name = p.file.replace(/\/index\.html$|\.html$/, '').replace(/\//g, '-');
+      writeFileSync(join(shots, `${name}.png`), await page.screenshot());
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("measures the home page's first load", async () => {
+    const page = browser.contexts()[0]?.pages()[0] ?? (await browser.newPage());
+    await page.goto('about:blank');
+    await page.goto(site.url, { waitUntil: 'load' });
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return { load: nav.loadEventEnd - nav.startTime, bytes: nav.transferSize };
+    });
+    console.error(
+      `portfolio: home page first load ${timing.load.toFixed(0)} ms, ${timing.bytes} bytes transferred`,
+    );
+    expect(timing.load).toBeGreaterThan(0);
+  });
+});
