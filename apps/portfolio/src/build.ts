@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildSite } from './site.js';
+import { buildDemos } from './demos.js';
+import { buildSite, page } from './site.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { values } = parseArgs({
@@ -20,6 +21,11 @@ const sourceUrl =
     ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA ?? 'main'}`
     : undefined);
 const pages = buildSite({ root, out: values.out!, ...(sourceUrl ? { sourceUrl } : {}) });
+const demos = await buildDemos({
+  out: values.out!,
+  cacheDir: fileURLToPath(new URL('../.cache/mlops', import.meta.url)),
+  page,
+});
 console.log(
-  `wrote ${pages.length} pages to ${values.out} (open ${join(values.out!, 'index.html')}, or run preview)`,
+  `wrote ${pages.length + demos.length} pages to ${values.out} (open ${join(values.out!, 'index.html')}, or run preview)`,
 );

@@ -1,9 +1,11 @@
+export { type BuiltDemo, buildDemos, type DemoFile } from './demos.js';
 export { serveSite } from './serve.js';
 export {
   type BenchRecord,
   type BuiltPage,
   benchTable,
   buildSite,
+  page,
   pageOf,
   readWorkspaces,
   roadmapRows,

@@ -197,11 +197,13 @@ pre { background: #f4f4f4; padding: 0.8rem; overflow-x: auto; }
 pre code { padding: 0; }
 img { max-width: 100%; height: auto; }
 .state { white-space: nowrap; font-weight: 600; }
+canvas { background: #000; touch-action: none; border: 1px solid #888; max-width: 100%; }
+button { font: inherit; padding: 0.3rem 0.9rem; }
 .machine { color: #444; }
 footer { border-top: 1px solid #ddd; margin-top: 3rem; padding-bottom: 2rem; color: #444; font-size: 0.9rem; }
 `;
 
-function page(title: string, body: string, toHome: string): string {
+export function page(title: string, body: string, toHome: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -305,6 +307,10 @@ below comes from a package's own bench run, recorded with the machine it ran on.
 ${tableRows}
 </tbody>
 </table>
+<h2>Live demos</h2>
+<ul>
+<li><a href="demos/digit/index.html">Draw a digit</a>: the MNIST MLP, exported to ONNX by the repository's own exporter, running in your browser (onnxruntime-web, WebAssembly).</li>
+</ul>
 <h2>Every package</h2>
 <ul>
 ${list}

@@ -3,21 +3,39 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadMnist } from '@mle/datasets';
 import { launchChromium } from '@mle/model-server/scripts/chromium.js';
+import { OnnxSession } from '@mle/onnx-runtime';
+import { fromTypedArray } from '@mle/tensor';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltPage, buildSite, readWorkspaces, serveSite } from '../src/index.js';
+import {
+  type BuiltDemo,
+  type BuiltPage,
+  buildDemos,
+  buildSite,
+  page as pageHtml,
+  readWorkspaces,
+  serveSite,
+} from '../src/index.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'portfolio-'));
 const shots = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let pages: BuiltPage[];
+let demos: BuiltDemo[];
 let site: Awaited<ReturnType<typeof serveSite>>;
 let browser: Browser;
 
 beforeAll(async () => {
   pages = buildSite({ root, out, sourceUrl: 'https://example.invalid/repo/blob/main' });
+  demos = await buildDemos({
+    out,
+    cacheDir: join(out, '..', `${out.split('/').pop()}-cache`),
+    page: pageHtml,
+  });
+  pages.push(...demos.map((d) => ({ file: d.page, title: d.title })));
   site = await serveSite(out);
   browser = (await launchChromium()).browser;
   mkdirSync(shots, { recursive: true });
@@ -30,7 +48,7 @@ afterAll(async () => {
 describe('the built site', () => {
   it('has a home page and a page per workspace, each linking to its source', () => {
     const workspaces = readWorkspaces(root);
-    expect(pages.map((p) => p.file)).toEqual([
+    expect(pages.slice(0, workspaces.length + 1).map((p) => p.file)).toEqual([
       'index.html',
       ...workspaces.map((w) => `p/${w.path.split('/')[1]}/index.html`),
     ]);
@@ -96,6 +114,42 @@ describe('the site in a real browser', () => {
       writeFileSync(join(shots, `${name}.png`), await page.screenshot());
     }
     expect(problems).toEqual([]);
+  });
+
+  it('the digit demo classifies a test digit in the browser as onnxruntime-node does with the same model', async () => {
+    const page = browser.contexts()[0]!.pages()[0]!;
+    await page.goto(`${site.url}demos/digit/index.html`, { waitUntil: 'load' });
+    const { test } = loadMnist({ seed: 0 });
+    const session = await OnnxSession.create(readFileSync(join(out, 'demos/digit/mnist.onnx')));
+    try {
+      for (const n of [0, 1, 2]) {
+        const pixels = Array.from(
+          test.images.subarray(n * 784, (n + 1) * 784),
+          (v) => Math.round(v * 255) / 255,
+        );
+        const expected = await session.run({ input: fromTypedArray(Float32Array.from(pixels), [1, 784]) });
+        const probabilities = Array.from(expected.output!.data as Float32Array);
+        const want = probabilities.indexOf(Math.max(...probabilities));
+        await page.click('#clear');
+        await page.evaluate((values) => {
+          const ctx = document.querySelector<HTMLCanvasElement>('#pad')!.getContext('2d')!;
+          values.forEach((v, i) => {
+            const g = Math.round(v * 255);
+            ctx.fillStyle = `rgb(${g},${g},${g})`;
+            ctx.fillRect((i % 28) * 10, Math.floor(i / 28) * 10, 10, 10);
+          });
+        }, pixels);
+        await page.focus('#pad');
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('#digit', { timeout: 60_000 });
+        expect(Number(await page.textContent('#digit'))).toBe(want);
+        expect(want).toBe(test.labels[n]); // and these three the model gets right
+      }
+    } finally {
+      await session.release();
+    }
+    const sizes = demos[0]!.files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(0)} KiB`).join(', ');
+    console.error(`portfolio: digit demo files: ${sizes}`);
   });
 
   it("measures the home page's first load", async () => {

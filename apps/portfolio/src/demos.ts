@@ -1,0 +1,86 @@
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mnistPipeline, runPipeline } from '@mle/mlops';
+import { build } from 'esbuild';
+
+export interface DemoFile {
+  file: string;
+  bytes: number;
+}
+
+export interface BuiltDemo {
+  page: string;
+  title: string;
+  files: DemoFile[];
+  /** The served model's test accuracy, from the pipeline's evaluate step. */
+  testAccuracy: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+/**
+ * The live demos, built into `<out>/demos/`: the digit demo is the MNIST MLP that @mle/mlops' pipeline trains and
+ * exports to ONNX with @mle/onnx (its artifacts cached in `cacheDir`), run in the browser by onnxruntime-web's
+ * WebAssembly build; the page's script is bundled by esbuild and loads onnxruntime-web and the model only when asked.
+ */
+export async function buildDemos(options: {
+  out: string;
+  cacheDir: string;
+  page: (title: string, body: string, toHome: string) => string;
+}): Promise<BuiltDemo[]> {
+  const dir = join(options.out, 'demos', 'digit');
+  mkdirSync(dir, { recursive: true });
+  const reports = await runPipeline(mnistPipeline({ epochs: 2 }), { root: options.cacheDir });
+  const artifact = (step: string) => reports.find((r) => r.step === step)!.dir;
+  copyFileSync(join(artifact('export'), 'model.onnx'), join(dir, 'mnist.onnx'));
+  const { test_accuracy: testAccuracy } = JSON.parse(
+    readFileSync(join(artifact('evaluate'), 'metrics.json'), 'utf8'),
+  ) as { test_accuracy: number };
+  const wasm = require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm');
+  copyFileSync(wasm, join(dir, 'ort-wasm-simd-threaded.wasm'));
+  const bundled = await build({
+    entryPoints: [join(here, 'demos', 'digit.ts')],
+    outdir: dir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const files: DemoFile[] = [
+    ...Object.keys(bundled.metafile.outputs).map((f) => ({
+      file: f.split('/').pop()!,
+      bytes: statSync(f).size,
+    })),
+    { file: 'ort-wasm-simd-threaded.wasm', bytes: statSync(join(dir, 'ort-wasm-simd-threaded.wasm')).size },
+    { file: 'mnist.onnx', bytes: statSync(join(dir, 'mnist.onnx')).size },
+  ];
+  const first = files.find((f) => f.file === 'digit.js')!;
+  const lazy = files.filter((f) => f !== first);
+  writeFileSync(
+    join(dir, 'index.html'),
+    options.page(
+      'Draw a digit · MLE-Learner',
+      `<h1>Draw a digit</h1>
+<p>The MNIST MLP that <a href="../../p/mlops/index.html">@mle/mlops</a>' pipeline trains and exports to ONNX with
+<a href="../../p/onnx/index.html">@mle/onnx</a> (test accuracy ${(100 * testAccuracy).toFixed(2)}%), run here, in this
+browser, by onnxruntime-web on WebAssembly. Nothing is sent anywhere.</p>
+<canvas id="pad" width="280" height="280" tabindex="0" aria-label="Drawing pad: draw a digit with the mouse or a finger"></canvas>
+<p><button id="classify" type="button">Classify</button> <button id="clear" type="button">Clear</button></p>
+<p id="result" aria-live="polite"></p>
+<h2>What this page loads</h2>
+<p>With the page: <code>${first.file}</code> (${kib(first.bytes)}). On the first classification:
+${lazy.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}. After that it works offline.</p>
+<script type="module" src="digit.js"></script>`,
+      '../../index.html',
+    ),
+  );
+  return [{ page: 'demos/digit/index.html', title: 'Draw a digit · MLE-Learner', files, testAccuracy }];
+}
