@@ -14,8 +14,8 @@ export interface BuiltDemo {
   page: string;
   title: string;
   files: DemoFile[];
-  /** The served model's test accuracy, from the pipeline's evaluate step. */
-  testAccuracy: number;
+  /** The served model's test accuracy, from the pipeline's evaluate step (the digit demo). */
+  testAccuracy?: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,6 +44,7 @@ export async function buildDemos(options: {
   copyFileSync(wasm, join(dir, 'ort-wasm-simd-threaded.wasm'));
   const bundled = await build({
     entryPoints: [join(here, 'demos', 'digit.ts')],
+    conditions: ['@mle/source'],
     outdir: dir,
     bundle: true,
     splitting: true,
@@ -82,5 +83,62 @@ ${lazy.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}. After
       '../../index.html',
     ),
   );
-  return [{ page: 'demos/digit/index.html', title: 'Draw a digit · MLE-Learner', files, testAccuracy }];
+  return [
+    { page: 'demos/digit/index.html', title: 'Draw a digit · MLE-Learner', files, testAccuracy },
+    await buildTokensDemo(options),
+  ];
+}
+
+/** The tokenizer demo: @mle/nlp's BPE in the page, with js-tiktoken's GPT-2 and GPT-4 rank files as lazy chunks. */
+async function buildTokensDemo(options: {
+  out: string;
+  page: (title: string, body: string, toHome: string) => string;
+}): Promise<BuiltDemo> {
+  const dir = join(options.out, 'demos', 'tokens');
+  mkdirSync(dir, { recursive: true });
+  const bundled = await build({
+    entryPoints: [join(here, 'demos', 'tokens.ts')],
+    conditions: ['@mle/source'],
+    outdir: dir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const files = Object.keys(bundled.metafile.outputs).map((f) => ({
+    file: f.split('/').pop()!,
+    bytes: statSync(f).size,
+  }));
+  const first = files.find((f) => f.file === 'tokens.js')!;
+  const lazy = files.filter((f) => f !== first);
+  const title = 'Tokenize · MLE-Learner';
+  const panel = (name: string, label: string) => `<section id="${name}" aria-labelledby="${name}-h">
+<h2 id="${name}-h">${label} <span class="count"></span></h2>
+<p class="pieces"></p>
+<p><code class="ids"></code></p>
+</section>`;
+  writeFileSync(
+    join(dir, 'index.html'),
+    options.page(
+      title,
+      `<h1>Tokenize</h1>
+<p>Byte-pair encoding as GPT-2 and GPT-4 do it, by <a href="../../p/nlp/index.html">@mle/nlp</a>'s tokenizer, written
+from scratch and exact to tiktoken, running in this browser on js-tiktoken's rank files. Hover a token for its id.</p>
+<label for="text">Text</label><br>
+<textarea id="text" rows="4" cols="70">Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse…</textarea>
+${panel('r50k_base', 'GPT-2 (r50k_base)')}
+${panel('cl100k_base', 'GPT-4 (cl100k_base)')}
+<h2>What this page loads</h2>
+<p>With the page: <code>${first.file}</code> (${kib(first.bytes)}). The tokenizer and the two rank files come as
+${lazy.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}, fetched after the page; then it works
+offline.</p>
+<script type="module" src="tokens.js"></script>`,
+      '../../index.html',
+    ),
+  );
+  return { page: 'demos/tokens/index.html', title, files };
 }

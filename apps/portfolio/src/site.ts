@@ -310,6 +310,7 @@ ${tableRows}
 <h2>Live demos</h2>
 <ul>
 <li><a href="demos/digit/index.html">Draw a digit</a>: the MNIST MLP, exported to ONNX by the repository's own exporter, running in your browser (onnxruntime-web, WebAssembly).</li>
+<li><a href="demos/tokens/index.html">Tokenize</a>: GPT-2's and GPT-4's byte-pair encodings by the repository's own tokenizer, in your browser.</li>
 </ul>
 <h2>Every package</h2>
 <ul>

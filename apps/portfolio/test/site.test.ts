@@ -7,6 +7,7 @@ import { loadMnist } from '@mle/datasets';
 import { launchChromium } from '@mle/model-server/scripts/chromium.js';
 import { OnnxSession } from '@mle/onnx-runtime';
 import { fromTypedArray } from '@mle/tensor';
+import { getEncoding } from 'js-tiktoken';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -150,6 +151,21 @@ describe('the site in a real browser', () => {
     }
     const sizes = demos[0]!.files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(0)} KiB`).join(', ');
     console.error(`portfolio: digit demo files: ${sizes}`);
+  });
+
+  it("the tokenizer demo's ids equal js-tiktoken's for GPT-2 and GPT-4", async () => {
+    const page = browser.contexts()[0]!.pages()[0]!;
+    await page.goto(`${site.url}demos/tokens/index.html`, { waitUntil: 'load' });
+    const text = 'Tokenizers split "hello world" ... into 12345 pieces; émigré naïve 東京 🙂\n\n  indented';
+    await page.fill('#text', text);
+    await page.waitForFunction((t) => document.body.dataset.tokenized === t, text, { timeout: 60_000 });
+    for (const [name, tiktoken] of [
+      ['r50k_base', 'gpt2'],
+      ['cl100k_base', 'cl100k_base'],
+    ] as const) {
+      const ids = JSON.parse((await page.getAttribute(`#${name}`, 'data-ids'))!);
+      expect(ids).toEqual(getEncoding(tiktoken).encode(text));
+    }
   });
 
   it("measures the home page's first load", async () => {

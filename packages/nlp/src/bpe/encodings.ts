@@ -40,8 +40,15 @@ function fromRankFile(name: string, file: RankFile): Tokenizer {
     if (line === '') continue;
     const [, first, ...tokens] = line.split(' ');
     const offset = Number(first);
-    for (const [i, token] of tokens.entries())
-      ranks.set(byteStringOf(Buffer.from(token, 'base64')), offset + i);
+    for (const [i, token] of tokens.entries()) ranks.set(byteStringOf(fromBase64(token)), offset + i);
   }
   return new Tokenizer({ name, ranks, pattern: file.pat_str, specialTokens: file.special_tokens });
+}
+
+/** Base64 to bytes with `atob`, which Node and browsers both have (the tokenizer also runs in the portfolio's page). */
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
