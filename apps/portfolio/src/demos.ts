@@ -42,24 +42,8 @@ export async function buildDemos(options: {
   ) as { test_accuracy: number };
   const wasm = require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm');
   copyFileSync(wasm, join(dir, 'ort-wasm-simd-threaded.wasm'));
-  const bundled = await build({
-    entryPoints: [join(here, 'demos', 'digit.ts')],
-    conditions: ['@mle/source'],
-    outdir: dir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    metafile: true,
-    logLevel: 'silent',
-  });
   const files: DemoFile[] = [
-    ...Object.keys(bundled.metafile.outputs).map((f) => ({
-      file: f.split('/').pop()!,
-      bytes: statSync(f).size,
-    })),
+    ...(await bundle('digit.ts', dir)),
     { file: 'ort-wasm-simd-threaded.wasm', bytes: statSync(join(dir, 'ort-wasm-simd-threaded.wasm')).size },
     { file: 'mnist.onnx', bytes: statSync(join(dir, 'mnist.onnx')).size },
   ];
@@ -86,18 +70,14 @@ ${lazy.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}. After
   return [
     { page: 'demos/digit/index.html', title: 'Draw a digit · MLE-Learner', files, testAccuracy },
     await buildTokensDemo(options),
+    await buildSortingDemo(options),
   ];
 }
 
-/** The tokenizer demo: @mle/nlp's BPE in the page, with js-tiktoken's GPT-2 and GPT-4 rank files as lazy chunks. */
-async function buildTokensDemo(options: {
-  out: string;
-  page: (title: string, body: string, toHome: string) => string;
-}): Promise<BuiltDemo> {
-  const dir = join(options.out, 'demos', 'tokens');
-  mkdirSync(dir, { recursive: true });
+/** Bundles one demo's script into `dir` (ESM, split so dynamic imports become lazy chunks); returns every file. */
+async function bundle(entry: string, dir: string): Promise<DemoFile[]> {
   const bundled = await build({
-    entryPoints: [join(here, 'demos', 'tokens.ts')],
+    entryPoints: [join(here, 'demos', entry)],
     conditions: ['@mle/source'],
     outdir: dir,
     bundle: true,
@@ -109,10 +89,54 @@ async function buildTokensDemo(options: {
     metafile: true,
     logLevel: 'silent',
   });
-  const files = Object.keys(bundled.metafile.outputs).map((f) => ({
+  return Object.keys(bundled.metafile.outputs).map((f) => ({
     file: f.split('/').pop()!,
     bytes: statSync(f).size,
   }));
+}
+
+/** Sorting and searching by @mle/algorithms, drawn as each sort's comparisons. */
+async function buildSortingDemo(options: {
+  out: string;
+  page: (title: string, body: string, toHome: string) => string;
+}): Promise<BuiltDemo> {
+  const dir = join(options.out, 'demos', 'sorting');
+  mkdirSync(dir, { recursive: true });
+  const files = await bundle('sorting.ts', dir);
+  const title = 'Sort and search · MLE-Learner';
+  writeFileSync(
+    join(dir, 'index.html'),
+    options.page(
+      title,
+      `<h1>Sort and search</h1>
+<p>The sorts of <a href="../../p/algorithms/index.html">@mle/algorithms</a>, run in this browser on a seeded shuffle
+of 1…n and seen through their comparisons: each comparison of a and b is a dot at (a, b), drawn in the order the sort
+made it. Quicksort's partitions, merge sort's nested merges and insertion sort's triangle each leave their own shape.
+Every result is checked against the built-in sort; the binary search's probes are listed.</p>
+<p><label for="algorithm">Algorithm</label>
+<select id="algorithm"><option>quickSort</option><option>mergeSort</option><option>heapSort</option><option>timSort</option><option>insertionSort</option></select>
+<label for="size">Values</label> <input id="size" type="number" min="2" max="1000" value="200"></p>
+<canvas id="map" width="400" height="400" role="img" aria-label="Comparisons made by the chosen sort, as dots at (a, b)"></canvas>
+<p id="summary" aria-live="polite"></p>
+<table id="counts"><caption>Comparisons for the same input</caption>
+<thead><tr><th scope="col">algorithm</th><th scope="col">comparisons</th><th scope="col">result</th></tr></thead><tbody></tbody></table>
+<h2>What this page loads</h2>
+<p>${files.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}.</p>
+<script type="module" src="sorting.js"></script>`,
+      '../../index.html',
+    ),
+  );
+  return { page: 'demos/sorting/index.html', title, files };
+}
+
+/** The tokenizer demo: @mle/nlp's BPE in the page, with js-tiktoken's GPT-2 and GPT-4 rank files as lazy chunks. */
+async function buildTokensDemo(options: {
+  out: string;
+  page: (title: string, body: string, toHome: string) => string;
+}): Promise<BuiltDemo> {
+  const dir = join(options.out, 'demos', 'tokens');
+  mkdirSync(dir, { recursive: true });
+  const files = await bundle('tokens.ts', dir);
   const first = files.find((f) => f.file === 'tokens.js')!;
   const lazy = files.filter((f) => f !== first);
   const title = 'Tokenize · MLE-Learner';
@@ -133,9 +157,9 @@ from scratch and exact to tiktoken, running in this browser on js-tiktoken's ran
 ${panel('r50k_base', 'GPT-2 (r50k_base)')}
 ${panel('cl100k_base', 'GPT-4 (cl100k_base)')}
 <h2>What this page loads</h2>
-<p>With the page: <code>${first.file}</code> (${kib(first.bytes)}). The tokenizer and the two rank files come as
-${lazy.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}, fetched after the page; then it works
-offline.</p>
+<p>With the page: <code>${first.file}</code> (${kib(first.bytes)}, the tokenizer). Each encoding's rank file is a
+chunk of its own, fetched when that encoding is first used (this page uses the first two):
+${lazy.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}. Then it works offline.</p>
 <script type="module" src="tokens.js"></script>`,
       '../../index.html',
     ),

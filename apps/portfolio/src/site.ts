@@ -199,6 +199,8 @@ img { max-width: 100%; height: auto; }
 .state { white-space: nowrap; font-weight: 600; }
 canvas { background: #000; touch-action: none; border: 1px solid #888; max-width: 100%; }
 button { font: inherit; padding: 0.3rem 0.9rem; }
+.piece { white-space: pre; border: 1px solid #9ab; margin: 0 1px; padding: 0 1px; background: #eef4fb; }
+.piece:nth-child(even) { background: #fdf1e0; border-color: #cb9; }
 .machine { color: #444; }
 footer { border-top: 1px solid #ddd; margin-top: 3rem; padding-bottom: 2rem; color: #444; font-size: 0.9rem; }
 `;
@@ -311,6 +313,7 @@ ${tableRows}
 <ul>
 <li><a href="demos/digit/index.html">Draw a digit</a>: the MNIST MLP, exported to ONNX by the repository's own exporter, running in your browser (onnxruntime-web, WebAssembly).</li>
 <li><a href="demos/tokens/index.html">Tokenize</a>: GPT-2's and GPT-4's byte-pair encodings by the repository's own tokenizer, in your browser.</li>
+<li><a href="demos/sorting/index.html">Sort and search</a>: the repository's sorts drawn as the comparisons they make, and a binary search's probes.</li>
 </ul>
 <h2>Every package</h2>
 <ul>
