@@ -14,8 +14,23 @@ export interface PageAnswer {
 export async function drawDigit(page: Page, model: string, pixels: readonly number[]): Promise<PageAnswer> {
   if (pixels.length !== 784) throw new Error(`drawDigit: expected 784 pixels (28×28), got ${pixels.length}`);
   await page.selectOption('#model', model);
+  await paintPad(page, pixels);
+  await page.focus('#pad');
+  await page.keyboard.press('Enter'); // the keyboard works as well as the button
+  await page.waitForSelector('#digit');
+  return {
+    digit: Number(await page.textContent('#digit')),
+    bars: await page.locator('#bars li').count(),
+    result: (await page.textContent('#result')) ?? '',
+  };
+}
+
+/**
+ * Clears the 280×280 `#pad` canvas (its `#clear` button) and paints 784 pixels (0..1) on it, 10×10 canvas pixels
+ * per dataset pixel: the draw-a-digit pages here and in apps/portfolio share the layout.
+ */
+export async function paintPad(page: Page, pixels: readonly number[]): Promise<void> {
   await page.click('#clear');
-  // 10×10 canvas pixels per dataset pixel on the 280×280 pad.
   await page.evaluate((values) => {
     const canvas = document.querySelector<HTMLCanvasElement>('#pad')!;
     const ctx = canvas.getContext('2d')!;
@@ -25,14 +40,6 @@ export async function drawDigit(page: Page, model: string, pixels: readonly numb
       ctx.fillRect((i % 28) * 10, Math.floor(i / 28) * 10, 10, 10);
     });
   }, pixels);
-  await page.focus('#pad');
-  await page.keyboard.press('Enter'); // the keyboard works as well as the button
-  await page.waitForSelector('#digit');
-  return {
-    digit: Number(await page.textContent('#digit')),
-    bars: await page.locator('#bars li').count(),
-    result: (await page.textContent('#result')) ?? '',
-  };
 }
 
 /** One inference through the Open Inference Protocol; returns the class with the highest probability. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '@mle/datasets';
 import { launchChromium } from '@mle/model-server/scripts/chromium.js';
+import { paintPad } from '@mle/model-server/scripts/page-driver.js';
 import { OnnxSession } from '@mle/onnx-runtime';
 import { fromTypedArray } from '@mle/tensor';
 import { getEncoding } from 'js-tiktoken';
@@ -131,15 +132,7 @@ describe('the site in a real browser', () => {
         const expected = await session.run({ input: fromTypedArray(Float32Array.from(pixels), [1, 784]) });
         const probabilities = Array.from(expected.output!.data as Float32Array);
         const want = probabilities.indexOf(Math.max(...probabilities));
-        await page.click('#clear');
-        await page.evaluate((values) => {
-          const ctx = document.querySelector<HTMLCanvasElement>('#pad')!.getContext('2d')!;
-          values.forEach((v, i) => {
-            const g = Math.round(v * 255);
-            ctx.fillStyle = `rgb(${g},${g},${g})`;
-            ctx.fillRect((i % 28) * 10, Math.floor(i / 28) * 10, 10, 10);
-          });
-        }, pixels);
+        await paintPad(page, pixels);
         await page.focus('#pad');
         await page.keyboard.press('Enter');
         await page.waitForSelector('#digit', { timeout: 60_000 });
