@@ -2,7 +2,9 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXTRAPOLATION, exportGptOnnx, trainedGpt } from '@mle/gpt';
 import { mnistPipeline, runPipeline } from '@mle/mlops';
+import { quantizeDynamicInt8 } from '@mle/onnx';
 import { build } from 'esbuild';
 
 export interface DemoFile {
@@ -71,7 +73,57 @@ ${lazy.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}. After
     { page: 'demos/digit/index.html', title: 'Draw a digit · MLE-Learner', files, testAccuracy },
     await buildTokensDemo(options),
     await buildSortingDemo(options),
+    await buildGenerateDemo(options),
   ];
+}
+
+/**
+ * The generation demo: the character GPT the model server serves (@mle/gpt's rotary model, trained once and cached
+ * by @mle/gpt), exported by `exportGptOnnx` and quantized to int8 by @mle/onnx's `quantizeDynamicInt8`, with the
+ * alphabet and shapes the page needs in gpt.json. It shares the digit demo's onnxruntime-web WebAssembly file.
+ */
+async function buildGenerateDemo(options: {
+  out: string;
+  page: (title: string, body: string, toHome: string) => string;
+}): Promise<BuiltDemo> {
+  const dir = join(options.out, 'demos', 'generate');
+  mkdirSync(dir, { recursive: true });
+  const gpt = trainedGpt(EXTRAPOLATION.rope, { progress: false });
+  const alphabet = gpt.corpus.decode(Array.from({ length: gpt.corpus.vocabSize }, (_, i) => i));
+  const { layers, heads, width, contextLength } = gpt.model.config;
+  const int8 = quantizeDynamicInt8(exportGptOnnx(gpt.model)).bytes;
+  writeFileSync(join(dir, 'gpt-int8.onnx'), int8);
+  writeFileSync(
+    join(dir, 'gpt.json'),
+    `${JSON.stringify({ alphabet, layers, heads, headWidth: width / heads, contextLength })}\n`,
+  );
+  const files = [...(await bundle('generate.ts', dir)), { file: 'gpt-int8.onnx', bytes: int8.length }];
+  const first = files.find((f) => f.file === 'generate.js')!;
+  const lazy = files.filter((f) => f !== first);
+  const title = 'Generate text · MLE-Learner';
+  writeFileSync(
+    join(dir, 'index.html'),
+    options.page(
+      title,
+      `<h1>Generate text</h1>
+<p>The character GPT of <a href="../../p/gpt/index.html">@mle/gpt</a> (${layers} layers of width ${width}, ${heads}
+heads, rotary positions, trained on Moby Dick), exported to ONNX by its own exporter and quantized to int8 by
+<a href="../../p/onnx/index.html">@mle/onnx</a>, generating greedily in this browser with onnxruntime-web: the
+prompt in one pass, then one character a step with the past keys and values fed back.</p>
+<p><label for="prompt">Prompt</label> <input id="prompt" size="40" value="Call me Ishmael. ">
+<label for="tokens">Characters</label> <input id="tokens" type="number" min="1" max="200" value="60">
+<button id="generate" type="button">Generate</button></p>
+<p id="status" aria-live="polite"></p>
+<pre id="output" tabindex="0"></pre>
+<h2>What this page loads</h2>
+<p>With the page: <code>${first.file}</code> (${kib(first.bytes)}). On the first generation:
+${lazy.map((f) => `<code>${f.file}</code> (${kib(f.bytes)})`).join(', ')}, and the digit demo's
+<code>ort-wasm-simd-threaded.wasm</code> (shared). Then it works offline.</p>
+<script type="module" src="generate.js"></script>`,
+      '../../index.html',
+    ),
+  );
+  return { page: 'demos/generate/index.html', title, files };
 }
 
 /** Bundles one demo's script into `dir` (ESM, split so dynamic imports become lazy chunks); returns every file. */

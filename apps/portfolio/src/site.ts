@@ -313,6 +313,7 @@ ${tableRows}
 <ul>
 <li><a href="demos/digit/index.html">Draw a digit</a>: the MNIST MLP, exported to ONNX by the repository's own exporter, running in your browser (onnxruntime-web, WebAssembly).</li>
 <li><a href="demos/tokens/index.html">Tokenize</a>: GPT-2's and GPT-4's byte-pair encodings by the repository's own tokenizer, in your browser.</li>
+<li><a href="demos/generate/index.html">Generate text</a>: the character GPT, exported to ONNX and quantized to int8, generating in your browser.</li>
 <li><a href="demos/sorting/index.html">Sort and search</a>: the repository's sorts drawn as the comparisons they make, and a binary search's probes.</li>
 </ul>
 <h2>Every package</h2>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '@mle/datasets';
+import { startModelServer } from '@mle/mlops';
 import { launchChromium } from '@mle/model-server/scripts/chromium.js';
 import { paintPad } from '@mle/model-server/scripts/page-driver.js';
 import { OnnxSession } from '@mle/onnx-runtime';
@@ -185,6 +186,59 @@ describe('the site in a real browser', () => {
       const summary = await page.textContent('#summary');
       const [, value] = summary!.match(/Binary search found (\d+)/)!;
       expect(await page.getAttribute('#summary', 'data-search-index')).toBe(String(Number(value) - 1));
+    }
+  });
+
+  it("the generation demo's greedy text (int8 GPT in the browser) equals the model server's for the same model and prompt", async () => {
+    // The same int8 model, served by the model server (its own process) from a repository of one model.
+    const repository = join(out, '..', `${out.split('/').pop()}-repository`);
+    const info = JSON.parse(readFileSync(join(out, 'demos/generate/gpt.json'), 'utf8'));
+    mkdirSync(join(repository, 'gpt-char', '1'), { recursive: true });
+    writeFileSync(
+      join(repository, 'gpt-char', '1', 'model.onnx'),
+      readFileSync(join(out, 'demos/generate/gpt-int8.onnx')),
+    );
+    writeFileSync(
+      join(repository, 'gpt-char', 'config.json'),
+      JSON.stringify({
+        name: 'gpt-char',
+        platform: 'onnxruntime_onnx',
+        max_batch_size: 4,
+        generation: {
+          tokenizer: { type: 'characters', alphabet: info.alphabet },
+          context_length: info.contextLength,
+        },
+      }),
+    );
+    const server = await startModelServer(repository);
+    try {
+      const prompt = 'Call me Ishmael. ';
+      const response = await fetch(`${server.base}/v2/models/gpt-char/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text_input: prompt, parameters: { max_tokens: 40, temperature: 0 } }),
+      });
+      const served = ((await response.json()) as { text_output: string }).text_output;
+      const page = browser.contexts()[0]!.pages()[0]!;
+      await page.goto(`${site.url}demos/generate/index.html`, { waitUntil: 'load' });
+      await page.fill('#prompt', prompt);
+      await page.fill('#tokens', '40');
+      await page.click('#generate');
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>('#output')!.dataset.generated !== undefined,
+        undefined,
+        {
+          timeout: 120_000,
+        },
+      );
+      const generated = await page.getAttribute('#output', 'data-generated');
+      expect(served).toHaveLength(40);
+      expect(generated).toBe(served);
+      console.error(
+        `portfolio: the int8 GPT in the browser and the server both continue ${JSON.stringify(prompt)} with ${JSON.stringify(served)}`,
+      );
+    } finally {
+      await server.stop();
     }
   });
 
