@@ -140,7 +140,16 @@ describe('the site in a real browser', () => {
         expect(Number(await page.textContent('#digit'))).toBe(want);
         expect(want).toBe(test.labels[n]); // and these three the model gets right
       }
+      // Once loaded, it works offline: the network off, the last digit classified again.
+      await page.context().setOffline(true);
+      await page.evaluate(() => {
+        document.querySelector('#result')!.textContent = '';
+      });
+      await page.click('#classify');
+      await page.waitForFunction(() => document.querySelector('#result')!.textContent!.startsWith('It is'));
+      expect(Number(await page.textContent('#digit'))).toBe(test.labels[2]);
     } finally {
+      await page.context().setOffline(false);
       await session.release();
     }
     const sizes = demos[0]!.files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(0)} KiB`).join(', ');
@@ -160,6 +169,14 @@ describe('the site in a real browser', () => {
       const ids = JSON.parse((await page.getAttribute(`#${name}`, 'data-ids'))!);
       expect(ids).toEqual(getEncoding(tiktoken).encode(text));
     }
+    // Once loaded, it works offline.
+    await page.context().setOffline(true);
+    await page.fill('#text', 'offline now');
+    await page.waitForFunction(() => document.body.dataset.tokenized === 'offline now');
+    expect(JSON.parse((await page.getAttribute('#cl100k_base', 'data-ids'))!)).toEqual(
+      getEncoding('cl100k_base').encode('offline now'),
+    );
+    await page.context().setOffline(false);
   });
 
   it('the sorting demo: every sort of the seeded input is sorted, and binary search finds the value where it is', async () => {
@@ -234,6 +251,17 @@ describe('the site in a real browser', () => {
       const generated = await page.getAttribute('#output', 'data-generated');
       expect(served).toHaveLength(40);
       expect(generated).toBe(served);
+      // Once loaded, it works offline: the same generation again with the network off.
+      await page.context().setOffline(true);
+      await page.evaluate(() => {
+        delete document.querySelector<HTMLElement>('#output')!.dataset.generated;
+      });
+      await page.click('#generate');
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>('#output')!.dataset.generated !== undefined,
+      );
+      expect(await page.getAttribute('#output', 'data-generated')).toBe(served);
+      await page.context().setOffline(false);
       console.error(
         `portfolio: the int8 GPT in the browser and the server both continue ${JSON.stringify(prompt)} with ${JSON.stringify(served)}`,
       );
