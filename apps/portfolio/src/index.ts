@@ -1,7 +1,6 @@
 export { type BuiltDemo, buildDemos, type DemoFile } from './demos.js';
 export { serveSite } from './serve.js';
 export {
-  type BenchRecord,
   type BuiltPage,
   benchTable,
   buildSite,

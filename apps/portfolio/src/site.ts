@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { type BenchRecord, escapeHtml as html, machineLine } from '@mle/report';
 import { Marked, type Tokens } from 'marked';
 
 /** A workspace of the monorepo, as the site shows it. */
@@ -20,17 +21,6 @@ export interface Workspace {
   readme: string;
   /** bench/results.json, when the package has a bench. */
   bench?: BenchRecord;
-}
-
-/** What a package's bench writes (@mle/report's record): the machine, the run, every measured value. */
-export interface BenchRecord {
-  package: string;
-  run: string;
-  machine: { cpu?: string; cores?: number; simd?: string[]; node?: string; platform?: string } & Record<
-    string,
-    unknown
-  >;
-  results: { case: string; impl: string; metric: string; value: number; unit: string }[];
 }
 
 export interface SiteOptions {
@@ -109,12 +99,6 @@ function splitRow(line: string): string[] {
   }
   return cells;
 }
-
-const html = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /**
  * A Markdown renderer for a document at `docPath` (repository-relative) shown at `pagePath` in the site: links to a
@@ -227,10 +211,7 @@ ${body}
 
 /** A bench record as a table: every result the bench wrote, under the machine it ran on. */
 export function benchTable(record: BenchRecord): string {
-  const m = record.machine;
-  const machine = [m.cpu, m.cores ? `${m.cores} cores` : '', (m.simd ?? []).join(' '), m.node, m.platform]
-    .filter(Boolean)
-    .join(' · ');
+  const machine = machineLine(record.machine);
   const rows = record.results
     .map(
       (r) =>

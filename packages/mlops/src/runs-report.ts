@@ -1,12 +1,6 @@
-import { lineChartSvg } from '@mle/report';
+import { escapeHtml as html, lineChartSvg } from '@mle/report';
 import { comparisonRows } from './runs-cli.js';
 import type { RunDetail } from './tracking.js';
-
-const html = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1b1b1b; }

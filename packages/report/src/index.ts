@@ -29,6 +29,7 @@ export {
   scatterChartSvg,
 } from './charts.js';
 export { peakRssMb, rssAfterGc, runGcScript, runWorkspaceScript } from './gc-child.js';
+export { escapeHtml } from './html.js';
 export { modulesLoadedBy } from './loads.js';
 export { type MachineInfo, machineInfo, machineLine, simdFeatures } from './machine.js';
 export {
