@@ -1,9 +1,9 @@
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXTRAPOLATION, exportGptOnnx, trainedGpt } from '@mle/gpt';
-import { mnistPipeline, runPipeline } from '@mle/mlops';
+import { artifactOf, mnistPipeline, readTestAccuracy, runPipeline } from '@mle/mlops';
 import { quantizeDynamicInt8 } from '@mle/onnx';
 import { build } from 'esbuild';
 
@@ -76,11 +76,8 @@ export async function buildDemos(options: DemoContext & { cacheDir: string }): P
 async function buildDigitDemo(ctx: DemoContext & { cacheDir: string }): Promise<BuiltDemo> {
   const dir = demoDir(ctx, 'digit');
   const reports = await runPipeline(mnistPipeline({ epochs: 2 }), { root: ctx.cacheDir });
-  const artifact = (step: string) => reports.find((r) => r.step === step)!.dir;
-  copyFileSync(join(artifact('export'), 'model.onnx'), join(dir, 'mnist.onnx'));
-  const { test_accuracy: testAccuracy } = JSON.parse(
-    readFileSync(join(artifact('evaluate'), 'metrics.json'), 'utf8'),
-  ) as { test_accuracy: number };
+  copyFileSync(join(artifactOf(reports, 'export'), 'model.onnx'), join(dir, 'mnist.onnx'));
+  const testAccuracy = readTestAccuracy(artifactOf(reports, 'evaluate'));
   const wasm = require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm');
   copyFileSync(wasm, join(dir, 'ort-wasm-simd-threaded.wasm'));
   const files: DemoFile[] = [

@@ -6,6 +6,7 @@ import { loadMnist } from '@mle/datasets';
 import { OnnxSession } from '@mle/onnx-runtime';
 import { demoFlags, formatTable } from '@mle/report';
 import {
+  artifactOf,
   DEFAULT_THRESHOLDS,
   type DriftReport,
   deployProduction,
@@ -13,7 +14,7 @@ import {
   loadGenerator,
   ModelRegistry,
   mnistPipeline,
-  type Registration,
+  readRegistration,
   referenceHistograms,
   rollback,
   runPipeline,
@@ -34,9 +35,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 async function candidate(label: string, options: { epochs: number; hidden?: number; lr?: number }) {
   const reports = await runPipeline(mnistPipeline({ ...options, registry: db, repository }), { root });
-  const registered = JSON.parse(
-    readFileSync(join(reports.find((r) => r.step === 'register')!.dir, 'registered.json'), 'utf8'),
-  ) as Registration;
+  const registered = readRegistration(artifactOf(reports, 'register'));
   console.log(`\n${label}:`);
   console.log(summaryTable(reports, { timings: false }));
   const gate = registered.gate!;

@@ -38,11 +38,14 @@ export {
   type MnistPipelineOptions,
   mnistPipeline,
   type Registration,
+  readRegistration,
+  readTestAccuracy,
   servingConfig,
 } from './mnist-pipeline.js';
 export { modelsCli } from './models-cli.js';
 export {
   type Artifact,
+  artifactOf,
   CorruptArtifactError,
   downstreamOf,
   type Json,

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePipelineArgs, runWithProgress, summaryTable } from './cli.js';
-import { mnistPipeline, type Registration } from './mnist-pipeline.js';
+import { mnistPipeline, readRegistration, readTestAccuracy } from './mnist-pipeline.js';
+import { artifactOf } from './pipeline.js';
 import { gitCommit, SqliteTrackingStore } from './tracking.js';
 
 let exitCode = 0;
@@ -27,8 +28,8 @@ try {
     const steps = mnistPipeline({ ...options, registry: db, repository: args.repository, runId: id });
     const reports = await runWithProgress(steps, args);
     console.log(summaryTable(reports));
-    const dir = (step: string) => reports.find((r) => r.step === step)!.dir;
-    const { test_accuracy } = JSON.parse(readFileSync(join(dir('evaluate'), 'metrics.json'), 'utf8'));
+    const dir = (step: string) => artifactOf(reports, step);
+    const testAccuracy = readTestAccuracy(dir('evaluate'));
     await store.setDataFingerprint(id, reports[0]!.hash);
     const history = JSON.parse(readFileSync(join(dir('train'), 'history.json'), 'utf8')) as {
       epoch: number;
@@ -38,12 +39,10 @@ try {
       id,
       history.map((h) => ({ key: 'train_loss', value: h.train_loss, step: h.epoch })),
     );
-    await store.logMetric(id, 'test_accuracy', test_accuracy, options.epochs);
+    await store.logMetric(id, 'test_accuracy', testAccuracy, options.epochs);
     for (const r of reports) await store.logArtifact(id, { name: r.step, path: r.dir, sha256: r.hash });
     await store.endRun(id, 'finished');
-    const registered = JSON.parse(
-      readFileSync(join(dir('register'), 'registered.json'), 'utf8'),
-    ) as Registration;
+    const registered = readRegistration(dir('register'));
     const refused = registered.gate?.checks.filter((c) => !c.passed).map((c) => `${c.name} (${c.detail})`);
     console.log(
       [

@@ -41,6 +41,17 @@ export interface MnistPipelineOptions {
   gate?: GateConfig;
 }
 
+/** The evaluate step's test accuracy, from its artifact's metrics.json. */
+export function readTestAccuracy(evaluateDir: string): number {
+  return (JSON.parse(readFileSync(join(evaluateDir, 'metrics.json'), 'utf8')) as { test_accuracy: number })
+    .test_accuracy;
+}
+
+/** What the register step did, from its artifact's registered.json. */
+export function readRegistration(registerDir: string): Registration {
+  return JSON.parse(readFileSync(join(registerDir, 'registered.json'), 'utf8')) as Registration;
+}
+
 /** What the register step did, in its artifact's registered.json. */
 export interface Registration {
   name: string;
@@ -180,9 +191,7 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
       version: '2',
       run({ inputs, out }) {
         const { scaler, model, hidden: width } = trained(inputs);
-        const { test_accuracy: score } = JSON.parse(
-          readFileSync(join(inputs.evaluate!.dir, 'metrics.json'), 'utf8'),
-        );
+        const score = readTestAccuracy(inputs.evaluate!.dir);
         foldStandardization(model.layers[0] as Linear, scaler);
         // Raw pixels in, probabilities out: what the model server's MNIST route takes and answers.
         const served = new Sequential(...model.layers, new Softmax());
@@ -214,7 +223,7 @@ export function mnistPipeline(options: MnistPipelineOptions = {}): Step[] {
           return sessionClassifier(session);
         };
         try {
-          const metrics = JSON.parse(readFileSync(join(inputs.evaluate!.dir, 'metrics.json'), 'utf8'));
+          const metrics = { test_accuracy: readTestAccuracy(inputs.evaluate!.dir) };
           const version = registry.register({
             name: 'mnist',
             artifactDir: inputs.export!.dir,

@@ -121,6 +121,14 @@ export interface StepReport {
   ms: number;
 }
 
+/** The directory of a step's artifact among a run's reports; an error naming the step if the run has none. */
+export function artifactOf(reports: readonly StepReport[], step: string): string {
+  const report = reports.find((r) => r.step === step);
+  if (!report)
+    throw new Error(`this run has no step "${step}" (it has ${reports.map((r) => r.step).join(', ')})`);
+  return report.dir;
+}
+
 export type PipelineEvent =
   | { type: 'start'; step: string; index: number; total: number }
   | { type: 'finish'; report: StepReport; index: number; total: number };

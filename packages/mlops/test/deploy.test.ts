@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { loadMnist } from '@mle/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  artifactOf,
   deployToRepository,
   loadGenerator,
   ModelRegistry,
   mnistPipeline,
   type Registration,
+  readRegistration,
   runPipeline,
   type Sample,
   type ServerProcess,
@@ -29,8 +31,7 @@ async function pipeline(epochs: number): Promise<Registration> {
   const reports = await runPipeline(mnistPipeline({ epochs, hidden: 64, registry: db, repository }), {
     root,
   });
-  const register = reports.find((r) => r.step === 'register')!;
-  return JSON.parse(readFileSync(join(register.dir, 'registered.json'), 'utf8'));
+  return readRegistration(artifactOf(reports, 'register'));
 }
 
 const { test } = loadMnist({ seed: 0 });

@@ -5,11 +5,13 @@ import { loadMnist } from '@mle/datasets';
 import { OnnxSession } from '@mle/onnx-runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  artifactOf,
   DEFAULT_GATE,
   type MnistPipelineOptions,
   ModelRegistry,
   mnistPipeline,
   PromotionRefused,
+  readTestAccuracy,
   runGate,
   runPipeline,
   sessionClassifier,
@@ -26,11 +28,11 @@ afterAll(async () => {
 /** Runs the pipeline with these options and returns its export artifact, metrics and a real onnxruntime classifier. */
 async function candidate(options: MnistPipelineOptions) {
   const reports = await runPipeline(mnistPipeline(options), { root });
-  const dir = (step: string) => reports.find((r) => r.step === step)!.dir;
+  const dir = (step: string) => artifactOf(reports, step);
   const session = await OnnxSession.create(readFileSync(join(dir('export'), 'model.onnx')));
   sessions.push(session);
   const classify = sessionClassifier(session);
-  const metrics = JSON.parse(readFileSync(join(dir('evaluate'), 'metrics.json'), 'utf8'));
+  const metrics = { test_accuracy: readTestAccuracy(dir('evaluate')) };
   return { dir: dir('export'), dataHash: reports[0]!.hash, classify, metrics };
 }
 
