@@ -62,7 +62,8 @@ export class TrafficMonitor {
   private readonly segmentRows: number;
   private readonly features: number[];
   private readonly window: Tally[] = [];
-  private readonly total: Tally;
+  /** Every segment that has left the window, merged: the total is this plus the window. */
+  private readonly retired: Tally;
 
   constructor(private readonly options: MonitorOptions) {
     const { windowRows, segments, bins } = options;
@@ -76,7 +77,7 @@ export class TrafficMonitor {
     this.features = [...options.inputs, ...options.outputs].map((t) =>
       t.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1),
     );
-    this.total = this.tally();
+    this.retired = this.tally();
     this.window.push(this.tally());
   }
 
@@ -92,9 +93,9 @@ export class TrafficMonitor {
       if (current.rows >= this.segmentRows) {
         current = this.tally();
         this.window.push(current);
-        if (this.window.length > this.options.segments) this.window.shift();
+        if (this.window.length > this.options.segments) this.merge(this.window.shift()!);
       }
-      for (const tally of [current, this.total]) this.add(tally, tensors, row);
+      this.add(current, tensors, row);
     }
   }
 
@@ -104,7 +105,7 @@ export class TrafficMonitor {
       bins,
       ...(labels ? { labels } : {}),
       window: this.json(this.window),
-      total: this.json([this.total]),
+      total: this.json([this.retired, ...this.window]),
     };
   }
 
@@ -120,6 +121,20 @@ export class TrafficMonitor {
       predictions: new Uint32Array(labels?.length ?? 0),
       confidence: new Uint32Array(labels ? bins.count : 0),
     };
+  }
+
+  /** Adds a segment leaving the window into the retired counts (once per segment, not per row). */
+  private merge(segment: Tally): void {
+    const into = this.retired;
+    into.rows += segment.rows;
+    segment.tensors.forEach((t, i) => {
+      const target = into.tensors[i]!;
+      for (let k = 0; k < t.counts.length; k++) target.counts[k]! += t.counts[k]!;
+      target.clipped += t.clipped;
+      target.nonFinite += t.nonFinite;
+    });
+    for (let k = 0; k < segment.predictions.length; k++) into.predictions[k]! += segment.predictions[k]!;
+    for (let k = 0; k < segment.confidence.length; k++) into.confidence[k]! += segment.confidence[k]!;
   }
 
   private add(tally: Tally, tensors: (NamedTensor | undefined)[], row: number): void {
