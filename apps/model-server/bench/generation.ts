@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CausalLm, CausalLmSlots } from '@mle/onnx-runtime';
 import type { BenchResult } from '@mle/report';
-import { median } from '@mle/report';
+import { median, percentile } from '@mle/report';
 
 export const SCHEDULINGS = ['continuous', 'request-level', 'sequential'] as const;
 export const GENERATION_CONCURRENCY = [1, 8, 32];
@@ -86,11 +86,6 @@ async function load(port: number, clients: number, perClient: number, lengths: r
     gaps: all.flatMap((s) => s.gapsMs),
   };
 }
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 
 /** The gpt-char model of a built repository, in a repository of its own with the given scheduling. */
 function repositoryFor(built: string, work: string, scheduling: string): string {

@@ -28,6 +28,7 @@ import {
   lineChartSvg,
   markdownTable,
   median,
+  percentile,
   printBenchReport,
 } from '@mle/report';
 import {
@@ -53,10 +54,6 @@ const log = benchLog({ json });
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const results: BenchResult[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'mlops-bench-'));
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-};
 
 // --- tracking throughput ---------------------------------------------------------------------------------------
 {
@@ -173,25 +170,25 @@ for (const rows of [1, 32]) {
     { case: 'swap', impl: 'requests', metric: 'count', value: samples.length, unit: '' },
     { case: 'swap', impl: 'requests', metric: 'failed', value: failed, unit: '' },
     { case: 'swap', impl: 'config-to-new-version', metric: 'median_ms', value: median(toNew), unit: 'ms' },
-    { case: 'swap', impl: 'steady', metric: 'p50_ms', value: percentile(steady, 0.5), unit: 'ms' },
-    { case: 'swap', impl: 'steady', metric: 'p99_ms', value: percentile(steady, 0.99), unit: 'ms' },
+    { case: 'swap', impl: 'steady', metric: 'p50_ms', value: percentile(steady, 50), unit: 'ms' },
+    { case: 'swap', impl: 'steady', metric: 'p99_ms', value: percentile(steady, 99), unit: 'ms' },
     {
       case: 'swap',
       impl: 'within-1s-of-swap',
       metric: 'p50_ms',
-      value: percentile(swapping, 0.5),
+      value: percentile(swapping, 50),
       unit: 'ms',
     },
     {
       case: 'swap',
       impl: 'within-1s-of-swap',
       metric: 'p99_ms',
-      value: percentile(swapping, 0.99),
+      value: percentile(swapping, 99),
       unit: 'ms',
     },
   );
   log(
-    `swaps: ${swaps} under 4 clients, ${samples.length} requests, ${failed} failed; new version answering ${median(toNew).toFixed(0)} ms after the config write (median); p99 ${percentile(steady, 0.99).toFixed(1)} ms steady, ${percentile(swapping, 0.99).toFixed(1)} ms within a second of a swap`,
+    `swaps: ${swaps} under 4 clients, ${samples.length} requests, ${failed} failed; new version answering ${median(toNew).toFixed(0)} ms after the config write (median); p99 ${percentile(steady, 99).toFixed(1)} ms steady, ${percentile(swapping, 99).toFixed(1)} ms within a second of a swap`,
   );
 }
 

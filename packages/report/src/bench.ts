@@ -150,6 +150,14 @@ export async function measureAdaptive(
   return { samples, median: median(samples), min: Math.min(...samples) };
 }
 
+/** The nearest-rank percentile (p in 0…100): the value below which p% of the sorted values fall. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new RangeError('percentile of no values');
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be in 0…100, got ${p}`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');
   const sorted = [...values].sort((a, b) => a - b);

@@ -11,6 +11,7 @@ export {
   measure,
   measureAdaptive,
   median,
+  percentile,
   performanceClock,
   printBenchReport,
   resultValue,

@@ -11,6 +11,7 @@ import {
   measure,
   measureAdaptive,
   median,
+  percentile,
   printBenchReport,
   resultValue,
   sentence,
@@ -53,6 +54,16 @@ describe('bench helpers', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(() => median([])).toThrow('median of no values');
+  });
+
+  it('percentile by nearest rank: p50 and p99 of 1…100, the ends, and bad input named', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(values, 50)).toBe(51);
+    expect(percentile(values, 99)).toBe(100);
+    expect(percentile(values, 0)).toBe(1);
+    expect(percentile(values, 100)).toBe(100);
+    expect(() => percentile([], 50)).toThrow('percentile of no values');
+    expect(() => percentile([1], 101)).toThrow('p must be in 0…100, got 101');
   });
 
   it('measure runs warm-up then timed runs', () => {
