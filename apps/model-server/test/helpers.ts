@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Linear, manualSeed, Sequential, Softmax } from '@mle/autograd';
 import { exportGptOnnx, type GPT, randomGpt } from '@mle/gpt';
 import { exportModule } from '@mle/onnx';
@@ -200,34 +198,8 @@ export async function* serverSentEvents(
   }
 }
 
-export interface ServerProcess {
-  child: ChildProcess;
-  port: number;
-  /** Resolves with the exit code. */
-  exited: Promise<number | null>;
-  /** What the process has written to stdout so far (its JSON log lines). */
-  logs: () => string;
-}
-
-/** The server as a real process (`src/main.ts` under tsx) on an ephemeral loopback port, with `env` on top. */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(
-    fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url)),
-    ['--conditions=@mle/source', 'src/main.ts'],
-    {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', POLL_MS: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    },
-  );
-  let logs = '';
-  child.stdout!.on('data', (chunk) => {
-    logs += chunk;
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.on('message', (m: { listening?: number }) => m.listening && resolve(m.listening));
-    child.on('exit', (code) => reject(new Error(`server exited early with ${code}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { child, port, exited, logs: () => logs };
-}
+/** The server as a real process, for the tests that need one (admission, generation): scripts/spawn-server.ts. */
+export {
+  type ModelServerProcess as ServerProcess,
+  spawnModelServer as spawnServer,
+} from '../scripts/spawn-server.js';

@@ -1,60 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type ModelServerProcess, spawnModelServer } from '@mle/model-server/scripts/spawn-server.js';
 
-/** A model server process on loopback, started from its sources. */
-export interface ServerProcess {
-  base: string;
-  child: ChildProcess;
-  /** SIGTERM, then the exit code of its graceful shutdown. */
-  stop(): Promise<number | null>;
-}
-
-const serverDir = dirname(fileURLToPath(import.meta.resolve('@mle/model-server/package.json')));
+/** A model server process on loopback, started from its sources (apps/model-server's own launcher). */
+export type ServerProcess = ModelServerProcess;
 
 /**
  * Starts apps/model-server as its own process on an ephemeral loopback port, serving `repository` and polling it
- * every `pollMs`; resolves once it is listening. Its log goes to `log` (nothing, by default).
+ * every `pollMs` for new versions; resolves once it is listening.
  */
 export function startModelServer(
   repository: string,
-  options: { pollMs?: number; log?: (line: string) => void } = {},
+  options: { pollMs?: number } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@mle/source', 'src/main.ts'], {
-    cwd: serverDir,
-    env: {
-      ...process.env,
-      MODEL_REPOSITORY: repository,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      POLL_MS: String(options.pollMs ?? 200),
-      LOG_LEVEL: options.log ? 'info' : 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  const collect = (d: Buffer) => {
-    output += d;
-    options.log?.(String(d));
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`the model server exited ${code} before listening: ${output}`)),
-    );
-    child.on('message', (message: { listening?: number }) => {
-      if (message.listening === undefined) return;
-      resolve({
-        base: `http://127.0.0.1:${message.listening}`,
-        child,
-        stop: () => {
-          child.kill('SIGTERM');
-          return exited;
-        },
-      });
-    });
+  return spawnModelServer({
+    MODEL_REPOSITORY: repository,
+    POLL_MS: String(options.pollMs ?? 200),
+    LOG_LEVEL: 'warn',
   });
 }
 
